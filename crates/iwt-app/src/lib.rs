@@ -2,7 +2,8 @@
 //! writer that validates it against the projections, appends it to the ledger and
 //! updates the projections in the same transaction (group commit: one fsync a batch).
 pub mod auth;
-mod commands;
+pub mod commands;
+pub mod demo;
 pub mod error;
 pub mod queries;
 pub mod sequencer;
@@ -10,6 +11,7 @@ pub mod verify;
 
 pub use error::AppError;
 pub use sequencer::{Appended, Command, Sequencer};
+pub use iwt_store::{Page, PageReq, StoreError};
 
 use iwt_domain::Clock;
 use iwt_store::Store;

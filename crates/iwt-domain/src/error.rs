@@ -71,6 +71,9 @@ impl DomainError {
 
     /// Shorthand for [`DomainError::InvalidField`].
     pub fn field(field: &str, reason: impl Into<String>) -> Self {
-        Self::InvalidField { field: field.to_owned(), reason: reason.into() }
+        Self::InvalidField {
+            field: field.to_owned(),
+            reason: reason.into(),
+        }
     }
 }

@@ -160,14 +160,31 @@ impl EventBody {
             Self::TagUnbound { binding_id, item } => {
                 vec![(EntityKind::TagBinding, *binding_id), (item.kind, item.id)]
             }
-            Self::PartFitted { part_id, firearm_id } | Self::PartRemoved { part_id, firearm_id } => {
-                vec![(EntityKind::Part, *part_id), (EntityKind::Firearm, *firearm_id)]
+            Self::PartFitted {
+                part_id,
+                firearm_id,
             }
-            Self::ItemIssued { item, person_id, .. } | Self::ItemReturned { item, person_id, .. } => {
+            | Self::PartRemoved {
+                part_id,
+                firearm_id,
+            } => {
+                vec![
+                    (EntityKind::Part, *part_id),
+                    (EntityKind::Firearm, *firearm_id),
+                ]
+            }
+            Self::ItemIssued {
+                item, person_id, ..
+            }
+            | Self::ItemReturned {
+                item, person_id, ..
+            } => {
                 vec![(item.kind, item.id), (EntityKind::Person, *person_id)]
             }
             Self::ItemStatusChanged { item, .. } => vec![(item.kind, item.id)],
-            Self::AmmoStockChanged { lot_id, person_id, .. } => {
+            Self::AmmoStockChanged {
+                lot_id, person_id, ..
+            } => {
                 let mut out = vec![(EntityKind::AmmoLot, *lot_id)];
                 if let Some(p) = person_id {
                     out.push((EntityKind::Person, *p));

@@ -10,7 +10,7 @@ use crate::event::{Event, EventBody};
 use crate::kinds::EntityKind;
 use crate::records::{ItemRef, Key, PersonalData, Record};
 use crate::vocab::ItemStatus;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use uuid::Uuid;
 
 /// Read access to current projection documents and key owners.
@@ -46,7 +46,11 @@ pub fn project(
     personal: Option<&PersonalData>,
     view: &dyn View,
 ) -> Result<Vec<Row>, DomainError> {
-    let mut rows = Rows { view, index, out: Vec::new() };
+    let mut rows = Rows {
+        view,
+        index,
+        out: Vec::new(),
+    };
     match &event.body {
         EventBody::RecordCreated { record } => rows.record_created(record, personal)?,
         EventBody::RecordCorrected { record } => rows.record_corrected(record, personal)?,
@@ -57,30 +61,59 @@ pub fn project(
             })?;
             rows.update_item(item, |s| s["tag_epc"] = Value::Null)?;
         }
-        EventBody::PartFitted { part_id, firearm_id } => {
-            rows.update(EntityKind::Part, *part_id, |d| d["state"]["fitted_to"] = json!(firearm_id))?;
-            rows.update(EntityKind::Firearm, *firearm_id, |d| push_unique(&mut d["state"]["parts"], json!(part_id)))?;
+        EventBody::PartFitted {
+            part_id,
+            firearm_id,
+        } => {
+            rows.update(EntityKind::Part, *part_id, |d| {
+                d["state"]["fitted_to"] = json!(firearm_id)
+            })?;
+            rows.update(EntityKind::Firearm, *firearm_id, |d| {
+                push_unique(&mut d["state"]["parts"], json!(part_id))
+            })?;
         }
-        EventBody::PartRemoved { part_id, firearm_id } => {
-            rows.update(EntityKind::Part, *part_id, |d| d["state"]["fitted_to"] = Value::Null)?;
-            rows.update(EntityKind::Firearm, *firearm_id, |d| remove(&mut d["state"]["parts"], &json!(part_id)))?;
+        EventBody::PartRemoved {
+            part_id,
+            firearm_id,
+        } => {
+            rows.update(EntityKind::Part, *part_id, |d| {
+                d["state"]["fitted_to"] = Value::Null
+            })?;
+            rows.update(EntityKind::Firearm, *firearm_id, |d| {
+                remove(&mut d["state"]["parts"], &json!(part_id))
+            })?;
         }
-        EventBody::ItemIssued { item, person_id, long_term, .. } => {
-            let status = if *long_term { ItemStatus::Assigned } else { ItemStatus::Issued };
+        EventBody::ItemIssued {
+            item,
+            person_id,
+            long_term,
+            ..
+        } => {
+            let status = if *long_term {
+                ItemStatus::Assigned
+            } else {
+                ItemStatus::Issued
+            };
             rows.update_item(item, |s| {
                 s["status"] = json!(status);
                 s["custodian_id"] = json!(person_id);
                 s["location_id"] = Value::Null;
             })?;
         }
-        EventBody::ItemReturned { item, location_id, .. } => {
+        EventBody::ItemReturned {
+            item, location_id, ..
+        } => {
             rows.update_item(item, |s| {
                 s["status"] = json!(ItemStatus::InStore);
                 s["custodian_id"] = Value::Null;
                 s["location_id"] = json!(location_id);
             })?;
         }
-        EventBody::ItemStatusChanged { item, status, location_id } => {
+        EventBody::ItemStatusChanged {
+            item,
+            status,
+            location_id,
+        } => {
             rows.update_item(item, |s| {
                 s["status"] = json!(status);
                 if let Some(l) = location_id {
@@ -88,15 +121,32 @@ pub fn project(
                 }
             })?;
         }
-        EventBody::AmmoStockChanged { lot_id, location_id, delta, .. } => {
+        EventBody::AmmoStockChanged {
+            lot_id,
+            location_id,
+            delta,
+            ..
+        } => {
             rows.ammo_stock(*lot_id, *location_id, *delta)?;
         }
-        EventBody::AccountCreated { account_id, username, role } => {
-            rows.principal(*account_id, json!({"type": "account", "username": username, "role": role}), Some(username))
-        }
-        EventBody::ApiTokenIssued { token_id, name, role } => {
-            rows.principal(*token_id, json!({"type": "api_token", "name": name, "role": role}), None)
-        }
+        EventBody::AccountCreated {
+            account_id,
+            username,
+            role,
+        } => rows.principal(
+            *account_id,
+            json!({"type": "account", "username": username, "role": role}),
+            Some(username),
+        ),
+        EventBody::ApiTokenIssued {
+            token_id,
+            name,
+            role,
+        } => rows.principal(
+            *token_id,
+            json!({"type": "api_token", "name": name, "role": role}),
+            None,
+        ),
     }
     Ok(rows.out)
 }
@@ -156,15 +206,29 @@ impl Rows<'_> {
     }
 
     fn keys_of(&self, kind: EntityKind, id: Uuid) -> Vec<Key> {
-        self.out.iter().rev().find(|r| r.kind == kind && r.id == id).map(|r| r.keys.clone()).unwrap_or_default()
+        self.out
+            .iter()
+            .rev()
+            .find(|r| r.kind == kind && r.id == id)
+            .map(|r| r.keys.clone())
+            .unwrap_or_default()
     }
 
     fn put(&mut self, kind: EntityKind, id: Uuid, doc: Value, keys: Vec<Key>) {
         self.out.retain(|r| !(r.kind == kind && r.id == id));
-        self.out.push(Row { kind, id, doc, keys });
+        self.out.push(Row {
+            kind,
+            id,
+            doc,
+            keys,
+        });
     }
 
-    fn record_created(&mut self, record: &Record, personal: Option<&PersonalData>) -> Result<(), DomainError> {
+    fn record_created(
+        &mut self,
+        record: &Record,
+        personal: Option<&PersonalData>,
+    ) -> Result<(), DomainError> {
         let doc = json!({
             "kind": record.kind(), "id": record.id(),
             "record": record_json(record)?,
@@ -180,9 +244,15 @@ impl Rows<'_> {
         Ok(())
     }
 
-    fn record_corrected(&mut self, record: &Record, personal: Option<&PersonalData>) -> Result<(), DomainError> {
+    fn record_corrected(
+        &mut self,
+        record: &Record,
+        personal: Option<&PersonalData>,
+    ) -> Result<(), DomainError> {
         let (kind, id) = (record.kind(), record.id());
-        let mut doc = self.current(kind, id).ok_or(DomainError::NotFound { kind, id })?;
+        let mut doc = self
+            .current(kind, id)
+            .ok_or(DomainError::NotFound { kind, id })?;
         doc["record"] = record_json(record)?;
         if let Some(p) = personal {
             doc["personal"] = json!(p);
@@ -199,8 +269,15 @@ impl Rows<'_> {
         Ok(())
     }
 
-    fn update(&mut self, kind: EntityKind, id: Uuid, f: impl FnOnce(&mut Value)) -> Result<(), DomainError> {
-        let mut doc = self.current(kind, id).ok_or(DomainError::NotFound { kind, id })?;
+    fn update(
+        &mut self,
+        kind: EntityKind,
+        id: Uuid,
+        f: impl FnOnce(&mut Value),
+    ) -> Result<(), DomainError> {
+        let mut doc = self
+            .current(kind, id)
+            .ok_or(DomainError::NotFound { kind, id })?;
         let keys = match self.out.iter().any(|r| r.kind == kind && r.id == id) {
             true => self.keys_of(kind, id),
             false => stored_keys(&doc)?,
@@ -216,11 +293,20 @@ impl Rows<'_> {
         Ok(())
     }
 
-    fn update_item(&mut self, item: &ItemRef, f: impl FnOnce(&mut Value)) -> Result<(), DomainError> {
+    fn update_item(
+        &mut self,
+        item: &ItemRef,
+        f: impl FnOnce(&mut Value),
+    ) -> Result<(), DomainError> {
         self.update(item.kind, item.id, |d| f(&mut d["state"]))
     }
 
-    fn ammo_stock(&mut self, lot_id: Uuid, location_id: Uuid, delta: i64) -> Result<(), DomainError> {
+    fn ammo_stock(
+        &mut self,
+        lot_id: Uuid,
+        location_id: Uuid,
+        delta: i64,
+    ) -> Result<(), DomainError> {
         let id = ammo_stock_id(lot_id, location_id);
         let kind = EntityKind::AmmoStock;
         let mut doc = self.current(kind, id).unwrap_or_else(|| {
@@ -241,7 +327,10 @@ impl Rows<'_> {
         };
         doc["state"]["quantity"] = json!(qty);
         doc["updated_index"] = json!(self.index);
-        let keys = vec![Key::search("lot", lot_id.to_string()), Key::search("location", location_id.to_string())];
+        let keys = vec![
+            Key::search("lot", lot_id.to_string()),
+            Key::search("location", location_id.to_string()),
+        ];
         self.put(kind, id, doc, keys);
         Ok(())
     }
@@ -251,7 +340,9 @@ impl Rows<'_> {
             "kind": EntityKind::Account, "id": id, "record": record, "personal": null,
             "state": {}, "created_index": self.index, "updated_index": self.index, "corrections": [],
         });
-        let keys = username.map(|u| vec![Key::unique("username", u.to_lowercase())]).unwrap_or_default();
+        let keys = username
+            .map(|u| vec![Key::unique("username", u.to_lowercase())])
+            .unwrap_or_default();
         self.put(EntityKind::Account, id, doc, keys);
     }
 }
@@ -279,8 +370,20 @@ pub fn stored_keys(doc: &Value) -> Result<Vec<Key>, DomainError> {
         .map_err(|e| DomainError::Encoding(format!("stored document has no kind: {e}")))?;
     match kind {
         EntityKind::AmmoStock => Ok(vec![
-            Key::search("lot", doc["record"]["lot_id"].as_str().unwrap_or_default().to_owned()),
-            Key::search("location", doc["record"]["location_id"].as_str().unwrap_or_default().to_owned()),
+            Key::search(
+                "lot",
+                doc["record"]["lot_id"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+            ),
+            Key::search(
+                "location",
+                doc["record"]["location_id"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+            ),
         ]),
         EntityKind::Account => Ok(doc["record"]["username"]
             .as_str()
@@ -288,7 +391,10 @@ pub fn stored_keys(doc: &Value) -> Result<Vec<Key>, DomainError> {
             .unwrap_or_default()),
         _ => {
             let record = Record::from_json(kind, doc["record"].clone())?;
-            Ok(record_keys(&record, doc["state"]["active"].as_bool().unwrap_or(true)))
+            Ok(record_keys(
+                &record,
+                doc["state"]["active"].as_bool().unwrap_or(true),
+            ))
         }
     }
 }

@@ -19,9 +19,15 @@ pub fn required(field: &str, value: &str) -> Result<(), DomainError> {
 /// Checks that `value` is at most `max` characters and has no control characters.
 pub fn bounded(field: &str, value: &str, max: usize) -> Result<(), DomainError> {
     if value.chars().count() > max {
-        return Err(DomainError::field(field, format!("longer than {max} characters")));
+        return Err(DomainError::field(
+            field,
+            format!("longer than {max} characters"),
+        ));
     }
-    if value.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+    if value
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
         return Err(DomainError::field(field, "contains control characters"));
     }
     Ok(())
@@ -57,11 +63,15 @@ pub fn is_nfc(value: &str) -> bool {
 
 /// Checks an ISO 3166-1 alpha-2 or alpha-3 country code (upper-case letters).
 pub fn country(field: &str, value: &str) -> Result<(), DomainError> {
-    let ok = (value.len() == 2 || value.len() == 3) && value.bytes().all(|b| b.is_ascii_uppercase());
+    let ok =
+        (value.len() == 2 || value.len() == 3) && value.bytes().all(|b| b.is_ascii_uppercase());
     if ok {
         Ok(())
     } else {
-        Err(DomainError::field(field, "must be an ISO 3166-1 country code such as DE or USA"))
+        Err(DomainError::field(
+            field,
+            "must be an ISO 3166-1 country code such as DE or USA",
+        ))
     }
 }
 
@@ -70,6 +80,9 @@ pub fn year(field: &str, value: i32) -> Result<(), DomainError> {
     if (1800..=2200).contains(&value) {
         Ok(())
     } else {
-        Err(DomainError::field(field, "must be a year between 1800 and 2200"))
+        Err(DomainError::field(
+            field,
+            "must be a year between 1800 and 2200",
+        ))
     }
 }

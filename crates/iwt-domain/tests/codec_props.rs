@@ -17,7 +17,7 @@ use iwt_domain::{EntityKind, Record, Role};
 use proptest::collection::vec;
 use proptest::option;
 use proptest::prelude::*;
-use proptest::sample::{select, Index};
+use proptest::sample::{Index, select};
 use serde_json::Value;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -51,9 +51,8 @@ fn date() -> impl Strategy<Value = Date> {
 fn micros_time() -> impl Strategy<Value = OffsetDateTime> {
     let min = Date::MIN.midnight().assume_utc().unix_timestamp() * 1_000_000;
     let max = (Date::MAX.midnight().assume_utc().unix_timestamp() + 86_399) * 1_000_000 + 999_999;
-    (min..=max).prop_map(|us| {
-        OffsetDateTime::from_unix_timestamp_nanos(i128::from(us) * 1000).unwrap()
-    })
+    (min..=max)
+        .prop_map(|us| OffsetDateTime::from_unix_timestamp_nanos(i128::from(us) * 1000).unwrap())
 }
 
 fn item_ref() -> impl Strategy<Value = ItemRef> {
@@ -78,83 +77,212 @@ fn marking() -> impl Strategy<Value = Marking> {
         opt_text(),
         opt_text(),
     )
-        .prop_map(|(kind, text, location_on_item, manufacturer, country, place, year, importer, method)| {
-            Marking { kind, text, location_on_item, manufacturer, country, place, year, importer, method }
-        })
+        .prop_map(
+            |(
+                kind,
+                text,
+                location_on_item,
+                manufacturer,
+                country,
+                place,
+                year,
+                importer,
+                method,
+            )| {
+                Marking {
+                    kind,
+                    text,
+                    location_on_item,
+                    manufacturer,
+                    country,
+                    place,
+                    year,
+                    importer,
+                    method,
+                }
+            },
+        )
 }
 
 fn record() -> BoxedStrategy<Record> {
     let model = (
         uuid(),
         (text(), text(), text()),
-        select(vec![FirearmType::Pistol, FirearmType::Rifle, FirearmType::SubmachineGun]),
-        select(vec![FirearmAction::SemiAutomatic, FirearmAction::BoltAction, FirearmAction::SelectiveFire]),
+        select(vec![
+            FirearmType::Pistol,
+            FirearmType::Rifle,
+            FirearmType::SubmachineGun,
+        ]),
+        select(vec![
+            FirearmAction::SemiAutomatic,
+            FirearmAction::BoltAction,
+            FirearmAction::SelectiveFire,
+        ]),
         vec(text(), 0..4),
         option::of(any::<u32>()),
         opt_text(),
         opt_text(),
     )
-        .prop_map(|(id, (make, manufacturer, model), firearm_type, action, calibres, barrel_length_mm, country_of_manufacture, ifrt_ref)| {
-            Record::FirearmModel(FirearmModel {
-                id, make, manufacturer, model, firearm_type, action, calibres,
-                barrel_length_mm, country_of_manufacture, ifrt_ref,
-            })
-        });
+        .prop_map(
+            |(
+                id,
+                (make, manufacturer, model),
+                firearm_type,
+                action,
+                calibres,
+                barrel_length_mm,
+                country_of_manufacture,
+                ifrt_ref,
+            )| {
+                Record::FirearmModel(FirearmModel {
+                    id,
+                    make,
+                    manufacturer,
+                    model,
+                    firearm_type,
+                    action,
+                    calibres,
+                    barrel_length_mm,
+                    country_of_manufacture,
+                    ifrt_ref,
+                })
+            },
+        );
     let firearm = (
         (uuid(), uuid(), uuid(), option::of(uuid())),
         (text(), text(), text(), text()),
         option::of(any::<i32>()),
-        select(vec![Origin::Manufactured, Origin::Imported, Origin::Seized, Origin::PrivatelyMade]),
+        select(vec![
+            Origin::Manufactured,
+            Origin::Imported,
+            Origin::Seized,
+            Origin::PrivatelyMade,
+        ]),
         vec(marking(), 0..3),
         opt_text(),
     )
-        .prop_map(|((id, model_id, location_id, unit_id), (serial_number, manufacturer, country_of_manufacture, weapon_class), year_of_manufacture, origin, markings, notes)| {
-            Record::Firearm(Firearm {
-                id, model_id, serial_number, manufacturer, country_of_manufacture,
-                year_of_manufacture, origin, weapon_class, markings, unit_id, location_id, notes,
-            })
-        });
+        .prop_map(
+            |(
+                (id, model_id, location_id, unit_id),
+                (serial_number, manufacturer, country_of_manufacture, weapon_class),
+                year_of_manufacture,
+                origin,
+                markings,
+                notes,
+            )| {
+                Record::Firearm(Firearm {
+                    id,
+                    model_id,
+                    serial_number,
+                    manufacturer,
+                    country_of_manufacture,
+                    year_of_manufacture,
+                    origin,
+                    weapon_class,
+                    markings,
+                    unit_id,
+                    location_id,
+                    notes,
+                })
+            },
+        );
     let part = (
         uuid(),
-        select(vec![PartType::FrameOrReceiver, PartType::Barrel, PartType::Slide, PartType::Other]),
+        select(vec![
+            PartType::FrameOrReceiver,
+            PartType::Barrel,
+            PartType::Slide,
+            PartType::Other,
+        ]),
         text(),
         text(),
         vec(marking(), 0..2),
         option::of(uuid()),
     )
-        .prop_map(|(id, part_type, serial_number, manufacturer, markings, location_id)| {
-            Record::Part(Part { id, part_type, serial_number, manufacturer, markings, location_id })
-        });
+        .prop_map(
+            |(id, part_type, serial_number, manufacturer, markings, location_id)| {
+                Record::Part(Part {
+                    id,
+                    part_type,
+                    serial_number,
+                    manufacturer,
+                    markings,
+                    location_id,
+                })
+            },
+        );
     let equipment = (
         uuid(),
-        select(vec![EquipmentCategory::Magazine, EquipmentCategory::Radio, EquipmentCategory::Other]),
+        select(vec![
+            EquipmentCategory::Magazine,
+            EquipmentCategory::Radio,
+            EquipmentCategory::Other,
+        ]),
         text(),
         opt_text(),
         opt_text(),
         any::<u32>(),
         uuid(),
     )
-        .prop_map(|(id, category, description, serial_number, calibre, quantity, location_id)| {
-            Record::Equipment(Equipment { id, category, description, serial_number, calibre, quantity, location_id })
-        });
+        .prop_map(
+            |(id, category, description, serial_number, calibre, quantity, location_id)| {
+                Record::Equipment(Equipment {
+                    id,
+                    category,
+                    description,
+                    serial_number,
+                    calibre,
+                    quantity,
+                    location_id,
+                })
+            },
+        );
     let lot = (
         uuid(),
         (text(), text(), text()),
-        select(vec![AmmoType::Ball, AmmoType::HollowPoint, AmmoType::Training]),
+        select(vec![
+            AmmoType::Ball,
+            AmmoType::HollowPoint,
+            AmmoType::Training,
+        ]),
         any::<i32>(),
         opt_text(),
         opt_text(),
         select(vec![LotStatus::Serviceable, LotStatus::Suspended]),
     )
-        .prop_map(|(id, (manufacturer, lot_number, calibre), ammo_type, year_of_manufacture, country_of_manufacture, headstamp, status)| {
-            Record::AmmoLot(AmmoLot {
-                id, manufacturer, lot_number, calibre, ammo_type, year_of_manufacture,
-                country_of_manufacture, headstamp, status,
-            })
-        });
+        .prop_map(
+            |(
+                id,
+                (manufacturer, lot_number, calibre),
+                ammo_type,
+                year_of_manufacture,
+                country_of_manufacture,
+                headstamp,
+                status,
+            )| {
+                Record::AmmoLot(AmmoLot {
+                    id,
+                    manufacturer,
+                    lot_number,
+                    calibre,
+                    ammo_type,
+                    year_of_manufacture,
+                    country_of_manufacture,
+                    headstamp,
+                    status,
+                })
+            },
+        );
     let site = (uuid(), text(), text(), text(), text(), opt_text()).prop_map(
         |(id, code, name, country, timezone, address)| {
-            Record::Site(Site { id, code, name, country, timezone, address })
+            Record::Site(Site {
+                id,
+                code,
+                name,
+                country,
+                timezone,
+                address,
+            })
         },
     );
     let location = (
@@ -163,10 +291,21 @@ fn record() -> BoxedStrategy<Record> {
         option::of(uuid()),
         text(),
         text(),
-        select(vec![LocationKind::Vault, LocationKind::Rack, LocationKind::Window]),
+        select(vec![
+            LocationKind::Vault,
+            LocationKind::Rack,
+            LocationKind::Window,
+        ]),
     )
         .prop_map(|(id, site_id, parent_id, code, name, kind)| {
-            Record::Location(Location { id, site_id, parent_id, code, name, kind })
+            Record::Location(Location {
+                id,
+                site_id,
+                parent_id,
+                code,
+                name,
+                kind,
+            })
         });
     let person = (
         uuid(),
@@ -175,22 +314,52 @@ fn record() -> BoxedStrategy<Record> {
         opt_text(),
         uuid(),
         opt_text(),
-        select(vec![PersonStatus::Active, PersonStatus::Suspended, PersonStatus::Separated]),
+        select(vec![
+            PersonStatus::Active,
+            PersonStatus::Suspended,
+            PersonStatus::Separated,
+        ]),
     )
-        .prop_map(|(id, badge_number, service_number, card_uid, unit_id, rank, status)| {
-            Record::Person(Person { id, badge_number, service_number, card_uid, unit_id, rank, status })
-        });
+        .prop_map(
+            |(id, badge_number, service_number, card_uid, unit_id, rank, status)| {
+                Record::Person(Person {
+                    id,
+                    badge_number,
+                    service_number,
+                    card_uid,
+                    unit_id,
+                    rank,
+                    status,
+                })
+            },
+        );
     let qualification = (uuid(), uuid(), uuid(), date(), date(), opt_text()).prop_map(
         |(id, person_id, qualification_type_id, issued_on, expires_on, certified_by)| {
             Record::Qualification(Qualification {
-                id, person_id, qualification_type_id, issued_on, expires_on, certified_by,
+                id,
+                person_id,
+                qualification_type_id,
+                issued_on,
+                expires_on,
+                certified_by,
             })
         },
     );
     let binding = (uuid(), text(), item_ref())
         .prop_map(|(id, epc, item)| Record::TagBinding(TagBinding { id, epc, item }));
-    prop_oneof![model, firearm, part, equipment, lot, site, location, person, qualification, binding]
-        .boxed()
+    prop_oneof![
+        model,
+        firearm,
+        part,
+        equipment,
+        lot,
+        site,
+        location,
+        person,
+        qualification,
+        binding
+    ]
+    .boxed()
 }
 
 fn role() -> impl Strategy<Value = Role> {
@@ -242,15 +411,35 @@ fn event() -> BoxedStrategy<Event> {
                 option::of(any::<[u8; 32]>()),
             )
         })
-        .prop_map(|(body, prevs, (event_id, occurred_at, actor), corrects, reason, attachments, pii_commitment)| {
-            let subjects = body
-                .subject_refs()
-                .into_iter()
-                .zip(prevs)
-                .map(|((kind, id), prev)| Subject { kind, id, prev })
-                .collect();
-            Event { event_id, occurred_at, actor, subjects, corrects, reason, attachments, pii_commitment, body }
-        })
+        .prop_map(
+            |(
+                body,
+                prevs,
+                (event_id, occurred_at, actor),
+                corrects,
+                reason,
+                attachments,
+                pii_commitment,
+            )| {
+                let subjects = body
+                    .subject_refs()
+                    .into_iter()
+                    .zip(prevs)
+                    .map(|((kind, id), prev)| Subject { kind, id, prev })
+                    .collect();
+                Event {
+                    event_id,
+                    occurred_at,
+                    actor,
+                    subjects,
+                    corrects,
+                    reason,
+                    attachments,
+                    pii_commitment,
+                    body,
+                }
+            },
+        )
         .boxed()
 }
 

@@ -4,9 +4,9 @@
 #![allow(clippy::unwrap_used)]
 
 use iwt_domain::event::{Event, EventBody, Subject};
-use iwt_domain::projection::{ammo_stock_id, project, stored_keys, Row, View};
+use iwt_domain::projection::{Row, View, ammo_stock_id, project, stored_keys};
 use iwt_domain::records::{
-    AmmoLot, Equipment, Firearm, FirearmModel, ItemRef, Key, Location, Part, PersonalData, Person,
+    AmmoLot, Equipment, Firearm, FirearmModel, ItemRef, Key, Location, Part, Person, PersonalData,
     Site, TagBinding, Unit,
 };
 use iwt_domain::validate::{check, lookups};
@@ -15,7 +15,7 @@ use iwt_domain::vocab::{
     LocationKind, LotStatus, Origin, PartType, PersonStatus,
 };
 use iwt_domain::{DomainError, EntityKind, Record, Role};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use time::macros::datetime;
@@ -60,10 +60,16 @@ impl Mem {
         let subjects = body
             .subject_refs()
             .into_iter()
-            .map(|(kind, id)| Subject { kind, id, prev: self.last.get(&(kind, id)).copied() })
+            .map(|(kind, id)| Subject {
+                kind,
+                id,
+                prev: self.last.get(&(kind, id)).copied(),
+            })
             .collect();
         Event {
-            event_id: Uuid::from_u128(0x0195_9400_0000_7000_8000_0000_0000_0000 | u128::from(self.next_index())),
+            event_id: Uuid::from_u128(
+                0x0195_9400_0000_7000_8000_0000_0000_0000 | u128::from(self.next_index()),
+            ),
             occurred_at: datetime!(2025-03-14 09:00 UTC),
             actor: Uuid::from_u128(1),
             subjects,
@@ -102,13 +108,24 @@ impl Mem {
     fn assert_lookups_cover_reads(&self, body: &EventBody) {
         let l = lookups(body);
         let docs: BTreeSet<_> = l.docs.into_iter().collect();
-        let keys: BTreeSet<_> =
-            l.keys.into_iter().map(|(kind, k)| (kind, k.name.to_owned(), k.value)).collect();
+        let keys: BTreeSet<_> = l
+            .keys
+            .into_iter()
+            .map(|(kind, k)| (kind, k.name.to_owned(), k.value))
+            .collect();
         for d in self.read_docs.borrow().iter() {
-            assert!(docs.contains(d), "{} read {d:?} which lookups does not list", body.type_name());
+            assert!(
+                docs.contains(d),
+                "{} read {d:?} which lookups does not list",
+                body.type_name()
+            );
         }
         for k in self.read_keys.borrow().iter() {
-            assert!(keys.contains(k), "{} read key {k:?} which lookups does not list", body.type_name());
+            assert!(
+                keys.contains(k),
+                "{} read key {k:?} which lookups does not list",
+                body.type_name()
+            );
         }
     }
 
@@ -116,7 +133,10 @@ impl Mem {
         // Every row written is about one of the event's subjects (the prev chains are
         // complete), and its keys are what a replay would recompute from the document.
         for row in &rows {
-            let is_subject = event.subjects.iter().any(|s| s.kind == row.kind && s.id == row.id);
+            let is_subject = event
+                .subjects
+                .iter()
+                .any(|s| s.kind == row.kind && s.id == row.id);
             assert!(
                 is_subject || row.kind == EntityKind::AmmoStock,
                 "{} wrote {} {} which is not a subject",
@@ -124,7 +144,10 @@ impl Mem {
                 row.kind,
                 row.id
             );
-            assert_eq!(sorted(row.keys.clone()), sorted(stored_keys(&row.doc).unwrap()));
+            assert_eq!(
+                sorted(row.keys.clone()),
+                sorted(stored_keys(&row.doc).unwrap())
+            );
         }
         for row in rows {
             let at = (row.kind, row.id);
@@ -134,8 +157,13 @@ impl Mem {
                 }
             }
             for k in row.keys.iter().filter(|k| k.unique) {
-                let prev = self.owners.insert((row.kind, k.name.to_owned(), k.value.clone()), row.id);
-                assert!(prev.is_none_or(|o| o == row.id), "unique key {k:?} taken twice");
+                let prev = self
+                    .owners
+                    .insert((row.kind, k.name.to_owned(), k.value.clone()), row.id);
+                assert!(
+                    prev.is_none_or(|o| o == row.id),
+                    "unique key {k:?} taken twice"
+                );
             }
             self.owned.insert(at, row.keys);
             self.docs.insert(at, row.doc);
@@ -166,7 +194,9 @@ impl Mem {
     }
 
     fn owner(&self, kind: EntityKind, name: &str, value: &str) -> Option<Uuid> {
-        self.owners.get(&(kind, name.to_owned(), value.to_owned())).copied()
+        self.owners
+            .get(&(kind, name.to_owned(), value.to_owned()))
+            .copied()
     }
 }
 
@@ -244,11 +274,20 @@ fn gun(n: u128) -> ItemRef {
 }
 
 fn binding(n: u128, epc: &str, item: ItemRef) -> EventBody {
-    created(Record::TagBinding(TagBinding { id: id(n), epc: epc.into(), item }))
+    created(Record::TagBinding(TagBinding {
+        id: id(n),
+        epc: epc.into(),
+        item,
+    }))
 }
 
 fn issue(it: ItemRef, person: u128) -> EventBody {
-    EventBody::ItemIssued { item: it, person_id: id(person), location_id: id(WINDOW), long_term: false }
+    EventBody::ItemIssued {
+        item: it,
+        person_id: id(person),
+        location_id: id(WINDOW),
+        long_term: false,
+    }
 }
 
 fn ret(it: ItemRef, person: u128) -> EventBody {
@@ -346,11 +385,20 @@ fn status(m: &Mem, it: ItemRef) -> ItemStatus {
 }
 
 fn unknown_ref(field: &str, kind: EntityKind, n: u128) -> DomainError {
-    DomainError::UnknownReference { field: field.into(), kind, id: id(n) }
+    DomainError::UnknownReference {
+        field: field.into(),
+        kind,
+        id: id(n),
+    }
 }
 
 fn dup(kind: EntityKind, key: &str, value: &str, owner: u128) -> DomainError {
-    DomainError::Duplicate { kind, key: key.into(), value: value.into(), owner: id(owner) }
+    DomainError::Duplicate {
+        kind,
+        key: key.into(),
+        value: value.into(),
+        owner: id(owner),
+    }
 }
 
 #[test]
@@ -365,24 +413,41 @@ fn creating_a_firearm_checks_references_and_keys() {
     type Case = (&'static str, fn(&mut Firearm), Result<(), DomainError>);
     let cases: Vec<Case> = vec![
         ("valid", |_| {}, Ok(())),
-        ("unknown model", |f| f.model_id = id(UNKNOWN), Err(unknown_ref("model_id", EntityKind::FirearmModel, UNKNOWN))),
+        (
+            "unknown model",
+            |f| f.model_id = id(UNKNOWN),
+            Err(unknown_ref("model_id", EntityKind::FirearmModel, UNKNOWN)),
+        ),
         (
             "model id of a location",
             |f| f.model_id = id(VAULT),
             Err(unknown_ref("model_id", EntityKind::FirearmModel, VAULT)),
         ),
-        ("unknown location", |f| f.location_id = id(UNKNOWN), Err(unknown_ref("location_id", EntityKind::Location, UNKNOWN))),
+        (
+            "unknown location",
+            |f| f.location_id = id(UNKNOWN),
+            Err(unknown_ref("location_id", EntityKind::Location, UNKNOWN)),
+        ),
         (
             "location id of the model",
             |f| f.location_id = id(MODEL),
             Err(unknown_ref("location_id", EntityKind::Location, MODEL)),
         ),
-        ("unknown unit", |f| f.unit_id = Some(id(UNKNOWN)), Err(unknown_ref("unit_id", EntityKind::Unit, UNKNOWN))),
+        (
+            "unknown unit",
+            |f| f.unit_id = Some(id(UNKNOWN)),
+            Err(unknown_ref("unit_id", EntityKind::Unit, UNKNOWN)),
+        ),
         ("no unit", |f| f.unit_id = None, Ok(())),
         (
             "same serial, normalised",
             |f| f.serial_number = "AB123".into(),
-            Err(dup(EntityKind::Firearm, "manufacturer_serial", "GLOCK|AB123", GLOCK_1)),
+            Err(dup(
+                EntityKind::Firearm,
+                "manufacturer_serial",
+                "GLOCK|AB123",
+                GLOCK_1,
+            )),
         ),
         (
             "same serial and manufacturer, other spelling",
@@ -390,7 +455,12 @@ fn creating_a_firearm_checks_references_and_keys() {
                 f.serial_number = "a b-1 2 3".into();
                 f.manufacturer = "GLOCK".into();
             },
-            Err(dup(EntityKind::Firearm, "manufacturer_serial", "GLOCK|AB123", GLOCK_1)),
+            Err(dup(
+                EntityKind::Firearm,
+                "manufacturer_serial",
+                "GLOCK|AB123",
+                GLOCK_1,
+            )),
         ),
         (
             "same serial, other manufacturer",
@@ -403,7 +473,10 @@ fn creating_a_firearm_checks_references_and_keys() {
         (
             "existing id",
             |f| f.id = id(GLOCK_1),
-            Err(DomainError::InvalidState(format!("firearm {} already exists", id(GLOCK_1)))),
+            Err(DomainError::InvalidState(format!(
+                "firearm {} already exists",
+                id(GLOCK_1)
+            ))),
         ),
     ];
     for (name, mutate, expected) in cases {
@@ -413,7 +486,17 @@ fn creating_a_firearm_checks_references_and_keys() {
         let got = m.apply(created(Record::Firearm(f.clone()))).map(|_| ());
         assert_eq!(got, expected, "{name}");
         if expected.is_ok() {
-            assert_eq!(status(&m, ItemRef { kind: EntityKind::Firearm, id: f.id }), ItemStatus::InStore, "{name}");
+            assert_eq!(
+                status(
+                    &m,
+                    ItemRef {
+                        kind: EntityKind::Firearm,
+                        id: f.id
+                    }
+                ),
+                ItemStatus::InStore,
+                "{name}"
+            );
         }
     }
 }
@@ -424,8 +507,19 @@ fn a_duplicate_serial_differing_only_in_spacing_and_case_is_refused() {
     let f = firearm(GLOCK_2, "Glock", "AB123");
     let err = m.apply(created(Record::Firearm(f))).unwrap_err();
     assert_eq!(err.code(), "duplicate");
-    assert_eq!(err, dup(EntityKind::Firearm, "manufacturer_serial", "GLOCK|AB123", GLOCK_1));
-    assert_eq!(m.owner(EntityKind::Firearm, "manufacturer_serial", "GLOCK|AB123"), Some(id(GLOCK_1)));
+    assert_eq!(
+        err,
+        dup(
+            EntityKind::Firearm,
+            "manufacturer_serial",
+            "GLOCK|AB123",
+            GLOCK_1
+        )
+    );
+    assert_eq!(
+        m.owner(EntityKind::Firearm, "manufacturer_serial", "GLOCK|AB123"),
+        Some(id(GLOCK_1))
+    );
 }
 
 #[test]
@@ -438,7 +532,13 @@ fn a_correction_changes_the_record_but_keeps_custody_state() {
     let mut corrected = firearm(GLOCK_1, "Glock", "AB 12-4");
     corrected.notes = Some("serial re-read under magnification".into());
     let idx = m
-        .apply_full(EventBody::RecordCorrected { record: Record::Firearm(corrected) }, None, Some(7))
+        .apply_full(
+            EventBody::RecordCorrected {
+                record: Record::Firearm(corrected),
+            },
+            None,
+            Some(7),
+        )
         .unwrap();
 
     let doc = m.doc(EntityKind::Firearm, id(GLOCK_1));
@@ -450,14 +550,28 @@ fn a_correction_changes_the_record_but_keeps_custody_state() {
     assert_eq!(doc["created_index"], created_at);
     assert_eq!(doc["updated_index"], json!(idx));
     // The unique key moved with the serial.
-    assert_eq!(m.owner(EntityKind::Firearm, "manufacturer_serial", "GLOCK|AB123"), None);
-    assert_eq!(m.owner(EntityKind::Firearm, "manufacturer_serial", "GLOCK|AB124"), Some(id(GLOCK_1)));
+    assert_eq!(
+        m.owner(EntityKind::Firearm, "manufacturer_serial", "GLOCK|AB123"),
+        None
+    );
+    assert_eq!(
+        m.owner(EntityKind::Firearm, "manufacturer_serial", "GLOCK|AB124"),
+        Some(id(GLOCK_1))
+    );
     // The old serial is free again, the new one is not.
-    m.apply(created(Record::Firearm(firearm(GLOCK_2, "Glock", "AB123")))).unwrap();
-    let clash = EventBody::RecordCorrected { record: Record::Firearm(firearm(GLOCK_2, "Glock", "ab124")) };
+    m.apply(created(Record::Firearm(firearm(GLOCK_2, "Glock", "AB123"))))
+        .unwrap();
+    let clash = EventBody::RecordCorrected {
+        record: Record::Firearm(firearm(GLOCK_2, "Glock", "ab124")),
+    };
     assert_eq!(
         m.apply(clash).unwrap_err(),
-        dup(EntityKind::Firearm, "manufacturer_serial", "GLOCK|AB124", GLOCK_1)
+        dup(
+            EntityKind::Firearm,
+            "manufacturer_serial",
+            "GLOCK|AB124",
+            GLOCK_1
+        )
     );
     // The returned item is back in store after the correction too.
     m.apply(ret(gun(GLOCK_1), ALICE)).unwrap();
@@ -470,13 +584,21 @@ fn correcting_checks_existence_and_references() {
     let cases: Vec<(&str, EventBody, DomainError)> = vec![
         (
             "unknown record",
-            EventBody::RecordCorrected { record: Record::Firearm(firearm(GLOCK_2, "Glock", "Z1")) },
-            DomainError::NotFound { kind: EntityKind::Firearm, id: id(GLOCK_2) },
+            EventBody::RecordCorrected {
+                record: Record::Firearm(firearm(GLOCK_2, "Glock", "Z1")),
+            },
+            DomainError::NotFound {
+                kind: EntityKind::Firearm,
+                id: id(GLOCK_2),
+            },
         ),
         (
             "unknown model",
             EventBody::RecordCorrected {
-                record: Record::Firearm(Firearm { model_id: id(UNKNOWN), ..firearm(GLOCK_1, "Glock", "ab 12-3") }),
+                record: Record::Firearm(Firearm {
+                    model_id: id(UNKNOWN),
+                    ..firearm(GLOCK_1, "Glock", "ab 12-3")
+                }),
             },
             unknown_ref("model_id", EntityKind::FirearmModel, UNKNOWN),
         ),
@@ -507,7 +629,14 @@ fn issue_and_return_move_status_and_custodian() {
     assert_eq!(m.state(g.kind, g.id)["location_id"], json!(id(VAULT)));
     // The prev chain of the firearm links the return to the issue.
     let (ev, _) = &m.log[returned_at as usize];
-    assert_eq!(ev.subjects[0], Subject { kind: EntityKind::Firearm, id: id(GLOCK_1), prev: Some(issued_at) });
+    assert_eq!(
+        ev.subjects[0],
+        Subject {
+            kind: EntityKind::Firearm,
+            id: id(GLOCK_1),
+            prev: Some(issued_at)
+        }
+    );
 
     // Long-term assignment.
     m.apply(EventBody::ItemIssued {
@@ -535,15 +664,45 @@ fn issue_and_return_refusals() {
     let invalid_state = |e: &DomainError| matches!(e, DomainError::InvalidState(_));
     type Check = fn(&DomainError) -> bool;
     let cases: Vec<(&str, Vec<EventBody>, EventBody, Check)> = vec![
-        ("issue twice", vec![issue(gun(GLOCK_1), ALICE)], issue(gun(GLOCK_1), ALICE), invalid_state),
-        ("return in-store item", vec![], ret(gun(GLOCK_1), ALICE), invalid_state),
-        ("return twice", vec![issue(gun(GLOCK_1), ALICE), ret(gun(GLOCK_1), ALICE)], ret(gun(GLOCK_1), ALICE), invalid_state),
-        ("suspended person", vec![], issue(gun(GLOCK_1), BOB), invalid_state),
-        ("unknown person", vec![], issue(gun(GLOCK_1), UNKNOWN), |e| {
-            *e == unknown_ref("person_id", EntityKind::Person, UNKNOWN)
+        (
+            "issue twice",
+            vec![issue(gun(GLOCK_1), ALICE)],
+            issue(gun(GLOCK_1), ALICE),
+            invalid_state,
+        ),
+        (
+            "return in-store item",
+            vec![],
+            ret(gun(GLOCK_1), ALICE),
+            invalid_state,
+        ),
+        (
+            "return twice",
+            vec![issue(gun(GLOCK_1), ALICE), ret(gun(GLOCK_1), ALICE)],
+            ret(gun(GLOCK_1), ALICE),
+            invalid_state,
+        ),
+        (
+            "suspended person",
+            vec![],
+            issue(gun(GLOCK_1), BOB),
+            invalid_state,
+        ),
+        (
+            "unknown person",
+            vec![],
+            issue(gun(GLOCK_1), UNKNOWN),
+            |e| *e == unknown_ref("person_id", EntityKind::Person, UNKNOWN),
+        ),
+        ("unknown item", vec![], issue(gun(UNKNOWN), ALICE), |e| {
+            *e == unknown_ref("item", EntityKind::Firearm, UNKNOWN)
         }),
-        ("unknown item", vec![], issue(gun(UNKNOWN), ALICE), |e| *e == unknown_ref("item", EntityKind::Firearm, UNKNOWN)),
-        ("not an item", vec![], issue(item(EntityKind::Person, ALICE), ALICE), |e| e.code() == "invalid_field"),
+        (
+            "not an item",
+            vec![],
+            issue(item(EntityKind::Person, ALICE), ALICE),
+            |e| e.code() == "invalid_field",
+        ),
         (
             "unknown window",
             vec![],
@@ -557,20 +716,36 @@ fn issue_and_return_refusals() {
         ),
         (
             "issue a lost item",
-            vec![EventBody::ItemStatusChanged { item: gun(GLOCK_1), status: ItemStatus::Lost, location_id: None }],
+            vec![EventBody::ItemStatusChanged {
+                item: gun(GLOCK_1),
+                status: ItemStatus::Lost,
+                location_id: None,
+            }],
             issue(gun(GLOCK_1), ALICE),
             invalid_state,
         ),
         (
             "status change to issued",
             vec![],
-            EventBody::ItemStatusChanged { item: gun(GLOCK_1), status: ItemStatus::Issued, location_id: None },
+            EventBody::ItemStatusChanged {
+                item: gun(GLOCK_1),
+                status: ItemStatus::Issued,
+                location_id: None,
+            },
             |e| e.code() == "invalid_field",
         ),
         (
             "status change of a destroyed item",
-            vec![EventBody::ItemStatusChanged { item: gun(GLOCK_1), status: ItemStatus::Destroyed, location_id: None }],
-            EventBody::ItemStatusChanged { item: gun(GLOCK_1), status: ItemStatus::InStore, location_id: None },
+            vec![EventBody::ItemStatusChanged {
+                item: gun(GLOCK_1),
+                status: ItemStatus::Destroyed,
+                location_id: None,
+            }],
+            EventBody::ItemStatusChanged {
+                item: gun(GLOCK_1),
+                status: ItemStatus::InStore,
+                location_id: None,
+            },
             invalid_state,
         ),
     ];
@@ -596,11 +771,21 @@ fn status_change_moves_the_item() {
     })
     .unwrap();
     assert_eq!(status(&m, gun(GLOCK_1)), ItemStatus::UnderRepair);
-    assert_eq!(m.state(EntityKind::Firearm, id(GLOCK_1))["location_id"], json!(id(WINDOW)));
-    m.apply(EventBody::ItemStatusChanged { item: gun(GLOCK_1), status: ItemStatus::InStore, location_id: None })
-        .unwrap();
+    assert_eq!(
+        m.state(EntityKind::Firearm, id(GLOCK_1))["location_id"],
+        json!(id(WINDOW))
+    );
+    m.apply(EventBody::ItemStatusChanged {
+        item: gun(GLOCK_1),
+        status: ItemStatus::InStore,
+        location_id: None,
+    })
+    .unwrap();
     assert_eq!(status(&m, gun(GLOCK_1)), ItemStatus::InStore);
-    assert_eq!(m.state(EntityKind::Firearm, id(GLOCK_1))["location_id"], json!(id(WINDOW)));
+    assert_eq!(
+        m.state(EntityKind::Firearm, id(GLOCK_1))["location_id"],
+        json!(id(WINDOW))
+    );
 }
 
 #[test]
@@ -609,10 +794,19 @@ fn tag_binding_sets_and_unbinding_clears_the_items_epc() {
     let g = gun(GLOCK_1);
     m.apply(binding(100, EPC, g)).unwrap();
     assert_eq!(m.state(g.kind, g.id)["tag_epc"], json!(EPC));
-    assert_eq!(m.state(EntityKind::TagBinding, id(100))["active"], json!(true));
-    assert_eq!(m.owner(EntityKind::TagBinding, "active_epc", EPC), Some(id(100)));
+    assert_eq!(
+        m.state(EntityKind::TagBinding, id(100))["active"],
+        json!(true)
+    );
+    assert_eq!(
+        m.owner(EntityKind::TagBinding, "active_epc", EPC),
+        Some(id(100))
+    );
     let item_key = format!("firearm|{}", id(GLOCK_1));
-    assert_eq!(m.owner(EntityKind::TagBinding, "active_item", &item_key), Some(id(100)));
+    assert_eq!(
+        m.owner(EntityKind::TagBinding, "active_item", &item_key),
+        Some(id(100))
+    );
 
     // The tag and the item are taken while the binding is active.
     let mag = item(EntityKind::Equipment, MAGAZINE);
@@ -625,23 +819,51 @@ fn tag_binding_sets_and_unbinding_clears_the_items_epc() {
         dup(EntityKind::TagBinding, "active_item", &item_key, 100)
     );
     // Only items can be tagged.
-    assert_eq!(m.apply(binding(101, EPC_2, item(EntityKind::Person, ALICE))).unwrap_err().code(), "invalid_field");
+    assert_eq!(
+        m.apply(binding(101, EPC_2, item(EntityKind::Person, ALICE)))
+            .unwrap_err()
+            .code(),
+        "invalid_field"
+    );
     // Unbinding names the right item.
     assert_eq!(
-        m.apply(EventBody::TagUnbound { binding_id: id(100), item: mag }).unwrap_err().code(),
+        m.apply(EventBody::TagUnbound {
+            binding_id: id(100),
+            item: mag
+        })
+        .unwrap_err()
+        .code(),
         "invalid_field"
     );
 
-    let ended = m.apply(EventBody::TagUnbound { binding_id: id(100), item: g }).unwrap();
+    let ended = m
+        .apply(EventBody::TagUnbound {
+            binding_id: id(100),
+            item: g,
+        })
+        .unwrap();
     assert_eq!(m.state(g.kind, g.id)["tag_epc"], Value::Null);
-    assert_eq!(m.state(EntityKind::TagBinding, id(100))["active"], json!(false));
-    assert_eq!(m.state(EntityKind::TagBinding, id(100))["ended_index"], json!(ended));
+    assert_eq!(
+        m.state(EntityKind::TagBinding, id(100))["active"],
+        json!(false)
+    );
+    assert_eq!(
+        m.state(EntityKind::TagBinding, id(100))["ended_index"],
+        json!(ended)
+    );
     assert_eq!(m.owner(EntityKind::TagBinding, "active_epc", EPC), None);
-    assert_eq!(m.owner(EntityKind::TagBinding, "active_item", &item_key), None);
+    assert_eq!(
+        m.owner(EntityKind::TagBinding, "active_item", &item_key),
+        None
+    );
     // The ended binding stays searchable by its EPC.
     assert!(m.owned[&(EntityKind::TagBinding, id(100))].contains(&Key::search("epc", EPC.into())));
     assert!(matches!(
-        m.apply(EventBody::TagUnbound { binding_id: id(100), item: g }).unwrap_err(),
+        m.apply(EventBody::TagUnbound {
+            binding_id: id(100),
+            item: g
+        })
+        .unwrap_err(),
         DomainError::InvalidState(_)
     ));
 
@@ -660,26 +882,48 @@ fn correcting_a_binding() {
     let g = gun(GLOCK_1);
     let created_at = m.apply(binding(100, EPC, g)).unwrap();
     let correct = |n: u128, epc: &str, it: ItemRef| EventBody::RecordCorrected {
-        record: Record::TagBinding(TagBinding { id: id(n), epc: epc.into(), item: it }),
+        record: Record::TagBinding(TagBinding {
+            id: id(n),
+            epc: epc.into(),
+            item: it,
+        }),
     };
     // The item cannot be corrected.
     let mag = item(EntityKind::Equipment, MAGAZINE);
-    assert_eq!(m.apply(correct(100, EPC, mag)).unwrap_err().code(), "invalid_correction");
+    assert_eq!(
+        m.apply(correct(100, EPC, mag)).unwrap_err().code(),
+        "invalid_correction"
+    );
     // A misread EPC can, and the item shows the corrected EPC.
-    m.apply_full(correct(100, EPC_2, g), None, Some(created_at)).unwrap();
+    m.apply_full(correct(100, EPC_2, g), None, Some(created_at))
+        .unwrap();
     assert_eq!(m.owner(EntityKind::TagBinding, "active_epc", EPC), None);
-    assert_eq!(m.owner(EntityKind::TagBinding, "active_epc", EPC_2), Some(id(100)));
+    assert_eq!(
+        m.owner(EntityKind::TagBinding, "active_epc", EPC_2),
+        Some(id(100))
+    );
     assert_eq!(m.state(g.kind, g.id)["tag_epc"], json!(EPC_2));
 
     // An ended binding can be corrected even when its EPC is in use again: it claims
     // no unique key, and the item's current tag is left alone.
-    m.apply(EventBody::TagUnbound { binding_id: id(100), item: g }).unwrap();
+    m.apply(EventBody::TagUnbound {
+        binding_id: id(100),
+        item: g,
+    })
+    .unwrap();
     m.apply(binding(101, EPC_2, mag)).unwrap();
     m.apply(binding(102, EPC, g)).unwrap();
-    m.apply_full(correct(100, EPC_2, g), None, Some(created_at)).unwrap();
+    m.apply_full(correct(100, EPC_2, g), None, Some(created_at))
+        .unwrap();
     assert_eq!(m.state(g.kind, g.id)["tag_epc"], json!(EPC));
-    assert_eq!(m.state(EntityKind::TagBinding, id(100))["active"], json!(false));
-    assert_eq!(m.owner(EntityKind::TagBinding, "active_epc", EPC_2), Some(id(101)));
+    assert_eq!(
+        m.state(EntityKind::TagBinding, id(100))["active"],
+        json!(false)
+    );
+    assert_eq!(
+        m.owner(EntityKind::TagBinding, "active_epc", EPC_2),
+        Some(id(101))
+    );
     assert_eq!(m.replay().docs, m.docs);
     assert_eq!(m.replay().owners, m.owners);
 }
@@ -720,7 +964,10 @@ fn ammunition_stock_never_goes_negative() {
         movement: AmmoMovement::Issue,
         person_id: Some(id(UNKNOWN)),
     };
-    assert_eq!(m.apply(to_unknown).unwrap_err(), unknown_ref("person_id", EntityKind::Person, UNKNOWN));
+    assert_eq!(
+        m.apply(to_unknown).unwrap_err(),
+        unknown_ref("person_id", EntityKind::Person, UNKNOWN)
+    );
     let unknown_lot = EventBody::AmmoStockChanged {
         lot_id: id(UNKNOWN),
         location_id: id(VAULT),
@@ -728,7 +975,10 @@ fn ammunition_stock_never_goes_negative() {
         movement: AmmoMovement::Receipt,
         person_id: None,
     };
-    assert_eq!(m.apply(unknown_lot).unwrap_err(), unknown_ref("lot_id", EntityKind::AmmoLot, UNKNOWN));
+    assert_eq!(
+        m.apply(unknown_lot).unwrap_err(),
+        unknown_ref("lot_id", EntityKind::AmmoLot, UNKNOWN)
+    );
     assert_eq!(m.replay().docs, m.docs);
 }
 
@@ -740,43 +990,91 @@ fn the_projection_itself_refuses_negative_or_overflowing_stock() {
     for delta in [-11, i64::MIN, i64::MAX] {
         let ev = m.event(stock(delta), None);
         let got = project(&ev, m.next_index(), None, &m);
-        assert!(matches!(got, Err(DomainError::InvalidState(_))), "{delta}: {got:?}");
+        assert!(
+            matches!(got, Err(DomainError::InvalidState(_))),
+            "{delta}: {got:?}"
+        );
     }
 }
 
 #[test]
 fn parts_are_fitted_and_removed() {
     let mut m = world();
-    m.apply(created(Record::Firearm(firearm(GLOCK_2, "Glock", "XY9")))).unwrap();
-    let fit = |f: u128| EventBody::PartFitted { part_id: id(SLIDE), firearm_id: id(f) };
-    let remove = |f: u128| EventBody::PartRemoved { part_id: id(SLIDE), firearm_id: id(f) };
+    m.apply(created(Record::Firearm(firearm(GLOCK_2, "Glock", "XY9"))))
+        .unwrap();
+    let fit = |f: u128| EventBody::PartFitted {
+        part_id: id(SLIDE),
+        firearm_id: id(f),
+    };
+    let remove = |f: u128| EventBody::PartRemoved {
+        part_id: id(SLIDE),
+        firearm_id: id(f),
+    };
 
-    assert_eq!(m.state(EntityKind::Part, id(SLIDE))["fitted_to"], Value::Null);
+    assert_eq!(
+        m.state(EntityKind::Part, id(SLIDE))["fitted_to"],
+        Value::Null
+    );
     m.apply(fit(GLOCK_1)).unwrap();
-    assert_eq!(m.state(EntityKind::Part, id(SLIDE))["fitted_to"], json!(id(GLOCK_1)));
-    assert_eq!(m.state(EntityKind::Firearm, id(GLOCK_1))["parts"], json!([id(SLIDE)]));
+    assert_eq!(
+        m.state(EntityKind::Part, id(SLIDE))["fitted_to"],
+        json!(id(GLOCK_1))
+    );
+    assert_eq!(
+        m.state(EntityKind::Firearm, id(GLOCK_1))["parts"],
+        json!([id(SLIDE)])
+    );
 
     let invalid_state = |e: DomainError| matches!(e, DomainError::InvalidState(_));
-    assert!(invalid_state(m.apply(fit(GLOCK_1)).unwrap_err()), "fitted twice");
-    assert!(invalid_state(m.apply(fit(GLOCK_2)).unwrap_err()), "fitted to two firearms");
-    assert!(invalid_state(m.apply(remove(GLOCK_2)).unwrap_err()), "removed from the wrong firearm");
+    assert!(
+        invalid_state(m.apply(fit(GLOCK_1)).unwrap_err()),
+        "fitted twice"
+    );
+    assert!(
+        invalid_state(m.apply(fit(GLOCK_2)).unwrap_err()),
+        "fitted to two firearms"
+    );
+    assert!(
+        invalid_state(m.apply(remove(GLOCK_2)).unwrap_err()),
+        "removed from the wrong firearm"
+    );
     assert_eq!(
-        m.apply(EventBody::PartFitted { part_id: id(UNKNOWN), firearm_id: id(GLOCK_1) }).unwrap_err(),
+        m.apply(EventBody::PartFitted {
+            part_id: id(UNKNOWN),
+            firearm_id: id(GLOCK_1)
+        })
+        .unwrap_err(),
         unknown_ref("part_id", EntityKind::Part, UNKNOWN)
     );
 
     m.apply(remove(GLOCK_1)).unwrap();
-    assert_eq!(m.state(EntityKind::Part, id(SLIDE))["fitted_to"], Value::Null);
-    assert_eq!(m.state(EntityKind::Firearm, id(GLOCK_1))["parts"], json!([]));
-    assert!(invalid_state(m.apply(remove(GLOCK_1)).unwrap_err()), "removed twice");
+    assert_eq!(
+        m.state(EntityKind::Part, id(SLIDE))["fitted_to"],
+        Value::Null
+    );
+    assert_eq!(
+        m.state(EntityKind::Firearm, id(GLOCK_1))["parts"],
+        json!([])
+    );
+    assert!(
+        invalid_state(m.apply(remove(GLOCK_1)).unwrap_err()),
+        "removed twice"
+    );
 
     assert_eq!(
         m.apply(fit(UNKNOWN)).unwrap_err(),
         unknown_ref("firearm_id", EntityKind::Firearm, UNKNOWN)
     );
-    m.apply(EventBody::ItemStatusChanged { item: gun(GLOCK_2), status: ItemStatus::Destroyed, location_id: None })
-        .unwrap();
-    assert!(invalid_state(m.apply(fit(GLOCK_2)).unwrap_err()), "fitted to a destroyed firearm");
+    m.apply(EventBody::ItemStatusChanged {
+        item: gun(GLOCK_2),
+        status: ItemStatus::Destroyed,
+        location_id: None,
+    })
+    .unwrap();
+    assert!(
+        invalid_state(m.apply(fit(GLOCK_2)).unwrap_err()),
+        "fitted to a destroyed firearm"
+    );
     m.apply(fit(GLOCK_1)).unwrap();
     assert_eq!(m.replay().docs, m.docs);
 }
@@ -790,18 +1088,42 @@ fn accounts_and_personal_data() {
         role: Role::Armorer,
     };
     m.apply(acct(500, "Armorer1")).unwrap();
-    assert_eq!(m.owner(EntityKind::Account, "username", "armorer1"), Some(id(500)));
-    assert_eq!(m.apply(acct(501, "ARMORER1")).unwrap_err().code(), "duplicate");
-    m.apply(EventBody::ApiTokenIssued { token_id: id(502), name: "reader".into(), role: Role::Device })
-        .unwrap();
+    assert_eq!(
+        m.owner(EntityKind::Account, "username", "armorer1"),
+        Some(id(500))
+    );
+    assert_eq!(
+        m.apply(acct(501, "ARMORER1")).unwrap_err().code(),
+        "duplicate"
+    );
+    m.apply(EventBody::ApiTokenIssued {
+        token_id: id(502),
+        name: "reader".into(),
+        role: Role::Device,
+    })
+    .unwrap();
 
-    let pd = PersonalData { given_name: "Zoë".into(), family_name: "Müller".into(), date_of_birth: None };
-    m.apply_full(created(person(600, "B-300", PersonStatus::Active)), Some(pd.clone()), None).unwrap();
+    let pd = PersonalData {
+        given_name: "Zoë".into(),
+        family_name: "Müller".into(),
+        date_of_birth: None,
+    };
+    m.apply_full(
+        created(person(600, "B-300", PersonStatus::Active)),
+        Some(pd.clone()),
+        None,
+    )
+    .unwrap();
     assert_eq!(m.doc(EntityKind::Person, id(600))["personal"], json!(pd));
     // A correction without personal data keeps the stored personal data.
-    let corrected = EventBody::RecordCorrected { record: person(600, "B-301", PersonStatus::Active) };
+    let corrected = EventBody::RecordCorrected {
+        record: person(600, "B-301", PersonStatus::Active),
+    };
     m.apply(corrected).unwrap();
     assert_eq!(m.doc(EntityKind::Person, id(600))["personal"], json!(pd));
-    assert_eq!(m.doc(EntityKind::Person, id(600))["record"]["badge_number"], json!("B-301"));
+    assert_eq!(
+        m.doc(EntityKind::Person, id(600))["record"]["badge_number"],
+        json!("B-301")
+    );
     assert_eq!(m.replay().docs, m.docs);
 }

@@ -9,6 +9,7 @@
 pub mod conformance;
 mod error;
 mod postgres;
+pub mod scratch;
 mod sql;
 mod sqlite;
 mod types;

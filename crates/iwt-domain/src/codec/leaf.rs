@@ -141,15 +141,22 @@ pub fn decode_event(bytes: &[u8]) -> Result<Event, DomainError> {
     let mut subjects = Vec::with_capacity(n as usize);
     for _ in 0..n {
         let code = r.u8()?;
-        let kind = EntityKind::from_code(code).ok_or_else(|| err(format!("unknown kind {code}")))?;
-        subjects.push(Subject { kind, id: r.uuid()?, prev: r.opt_index()? });
+        let kind =
+            EntityKind::from_code(code).ok_or_else(|| err(format!("unknown kind {code}")))?;
+        subjects.push(Subject {
+            kind,
+            id: r.uuid()?,
+            prev: r.opt_index()?,
+        });
     }
     let corrects = r.opt_index()?;
     let rlen = r.u16()? as usize;
     let reason = std::str::from_utf8(r.take(rlen)?).map_err(|_| err("reason is not UTF-8"))?;
     let reason = (!reason.is_empty()).then(|| reason.to_owned());
     let na = r.u8()?;
-    let attachments = (0..na).map(|_| r.array::<32>()).collect::<Result<Vec<_>, _>>()?;
+    let attachments = (0..na)
+        .map(|_| r.array::<32>())
+        .collect::<Result<Vec<_>, _>>()?;
     let pii_commitment = match r.u8()? {
         0 => None,
         1 => Some(r.array::<32>()?),
@@ -173,8 +180,17 @@ pub fn decode_event(bytes: &[u8]) -> Result<Event, DomainError> {
     if expected != actual {
         return Err(err("header subjects differ from the body"));
     }
-    let event =
-        Event { event_id, occurred_at, actor, subjects, corrects, reason, attachments, pii_commitment, body };
+    let event = Event {
+        event_id,
+        occurred_at,
+        actor,
+        subjects,
+        corrects,
+        reason,
+        attachments,
+        pii_commitment,
+        body,
+    };
     // One valid byte form: whatever decoded must re-encode to exactly the input.
     if encode_event(&event)? != bytes {
         return Err(err("not the canonical encoding"));

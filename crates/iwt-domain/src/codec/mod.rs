@@ -9,5 +9,5 @@ mod value;
 #[cfg(test)]
 mod tests;
 
-pub use leaf::{decode_event, encode_event, pii_commitment, FORMAT_VERSION, NONE_INDEX};
+pub use leaf::{FORMAT_VERSION, NONE_INDEX, decode_event, encode_event, pii_commitment};
 pub use value::{decode_value, encode_value, nfc_value};

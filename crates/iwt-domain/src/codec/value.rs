@@ -153,7 +153,10 @@ fn decode_object(input: &[u8], depth: usize) -> Result<(Value, &[u8]), DomainErr
         let (lb, r) = take(rest, 2)?;
         let len = u16::from_be_bytes([lb[0], lb[1]]) as usize;
         let (key, r) = take_str(r, len)?;
-        if last.as_ref().is_some_and(|l| l.as_bytes() >= key.as_bytes()) {
+        if last
+            .as_ref()
+            .is_some_and(|l| l.as_bytes() >= key.as_bytes())
+        {
             return Err(err("object keys are not strictly ascending"));
         }
         let (v, r) = decode_at(r, depth + 1)?;
@@ -169,9 +172,11 @@ pub fn nfc_value(v: Value) -> Value {
     match v {
         Value::String(s) => Value::String(nfc(&s)),
         Value::Array(items) => Value::Array(items.into_iter().map(nfc_value).collect()),
-        Value::Object(map) => {
-            Value::Object(map.into_iter().map(|(k, v)| (nfc(&k), nfc_value(v))).collect())
-        }
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (nfc(&k), nfc_value(v)))
+                .collect(),
+        ),
         other => other,
     }
 }

@@ -1,6 +1,6 @@
 //! Firearm reference models, firearms with their markings, essential parts, equipment
 //! and ammunition lots (standards.md §2.1-2.5).
-use super::{id_accessors, opt_ref, Key, RecordRules, Reference};
+use super::{Key, RecordRules, Reference, id_accessors, opt_ref};
 use crate::error::DomainError;
 use crate::kinds::EntityKind;
 use crate::text::{self, norm_key};
@@ -54,7 +54,10 @@ impl RecordRules for FirearmModel {
         }
         if let Some(mm) = self.barrel_length_mm {
             if !(10..=2000).contains(&mm) {
-                return Err(DomainError::field("barrel_length_mm", "must be 10..2000 mm"));
+                return Err(DomainError::field(
+                    "barrel_length_mm",
+                    "must be 10..2000 mm",
+                ));
             }
         }
         if let Some(c) = &self.country_of_manufacture {
@@ -113,9 +116,12 @@ impl Marking {
                     "a manufacture marking names the manufacturer and the country",
                 ))
             }
-            MarkingKind::Import if self.country.is_none() || self.year.is_none() => Err(
-                DomainError::field("markings", "an import marking names the country and the year"),
-            ),
+            MarkingKind::Import if self.country.is_none() || self.year.is_none() => {
+                Err(DomainError::field(
+                    "markings",
+                    "an import marking names the country and the year",
+                ))
+            }
             _ => Ok(()),
         }
     }
@@ -129,7 +135,9 @@ fn validate_markings(markings: &[Marking]) -> Result<(), DomainError> {
 }
 
 fn marking_keys(markings: &[Marking]) -> impl Iterator<Item = Key> + '_ {
-    markings.iter().map(|m| Key::search("marking", norm_key(&m.text)))
+    markings
+        .iter()
+        .map(|m| Key::search("marking", norm_key(&m.text)))
 }
 
 /// One physical firearm, anchored on its frame or receiver.
@@ -169,7 +177,10 @@ impl RecordRules for Firearm {
     fn validate(&self) -> Result<(), DomainError> {
         text::required("serial_number", &self.serial_number)?;
         if norm_key(&self.serial_number).is_empty() {
-            return Err(DomainError::field("serial_number", "has no letters or digits"));
+            return Err(DomainError::field(
+                "serial_number",
+                "has no letters or digits",
+            ));
         }
         text::required("manufacturer", &self.manufacturer)?;
         text::country("country_of_manufacture", &self.country_of_manufacture)?;
@@ -233,7 +244,12 @@ impl RecordRules for Part {
     }
     fn references(&self) -> Vec<Reference> {
         let mut out = Vec::new();
-        opt_ref(&mut out, "location_id", EntityKind::Location, self.location_id);
+        opt_ref(
+            &mut out,
+            "location_id",
+            EntityKind::Location,
+            self.location_id,
+        );
         out
     }
     fn keys(&self) -> Vec<Key> {
@@ -287,12 +303,19 @@ impl RecordRules for Equipment {
             return Err(DomainError::field("quantity", "must be 1..100000"));
         }
         if self.serial_number.is_some() && self.quantity != 1 {
-            return Err(DomainError::field("quantity", "a serialized item has quantity 1"));
+            return Err(DomainError::field(
+                "quantity",
+                "a serialized item has quantity 1",
+            ));
         }
         Ok(())
     }
     fn references(&self) -> Vec<Reference> {
-        vec![Reference::new("location_id", EntityKind::Location, self.location_id)]
+        vec![Reference::new(
+            "location_id",
+            EntityKind::Location,
+            self.location_id,
+        )]
     }
     fn keys(&self) -> Vec<Key> {
         match &self.serial_number {
@@ -354,7 +377,11 @@ impl RecordRules for AmmoLot {
     fn keys(&self) -> Vec<Key> {
         vec![Key::unique(
             "manufacturer_lot",
-            format!("{}|{}", norm_key(&self.manufacturer), norm_key(&self.lot_number)),
+            format!(
+                "{}|{}",
+                norm_key(&self.manufacturer),
+                norm_key(&self.lot_number)
+            ),
         )]
     }
 }

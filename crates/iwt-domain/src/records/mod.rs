@@ -8,8 +8,8 @@ mod tag;
 
 pub use armory::{AmmoLot, Equipment, Firearm, FirearmModel, Marking, Part};
 pub use org::{AssignmentType, Location, Post, ReadPoint, Shift, Site, Unit};
-pub use people::{PersonalData, Person, Qualification, QualificationType};
-pub use tag::{normalize_epc, ItemRef, TagBinding};
+pub use people::{Person, PersonalData, Qualification, QualificationType};
+pub use tag::{ItemRef, TagBinding, normalize_epc};
 
 use crate::error::DomainError;
 use crate::kinds::EntityKind;
@@ -48,11 +48,19 @@ pub struct Key {
 impl Key {
     /// A unique key.
     pub fn unique(name: &'static str, value: String) -> Self {
-        Self { name: name.to_owned(), value, unique: true }
+        Self {
+            name: name.to_owned(),
+            value,
+            unique: true,
+        }
     }
     /// A search key.
     pub fn search(name: &'static str, value: String) -> Self {
-        Self { name: name.to_owned(), value, unique: false }
+        Self {
+            name: name.to_owned(),
+            value,
+            unique: false,
+        }
     }
 }
 
@@ -159,7 +167,12 @@ macro_rules! id_accessors {
 pub(crate) use id_accessors;
 
 /// Adds a reference for an optional field.
-pub(crate) fn opt_ref(out: &mut Vec<Reference>, field: &'static str, kind: EntityKind, id: Option<Uuid>) {
+pub(crate) fn opt_ref(
+    out: &mut Vec<Reference>,
+    field: &'static str,
+    kind: EntityKind,
+    id: Option<Uuid>,
+) {
     if let Some(id) = id {
         out.push(Reference::new(field, kind, id));
     }

@@ -1,5 +1,5 @@
 //! Sites, locations, read points, units, posts, shifts and assignment types.
-use super::{id_accessors, opt_ref, Key, RecordRules, Reference};
+use super::{Key, RecordRules, Reference, id_accessors, opt_ref};
 use crate::error::DomainError;
 use crate::kinds::EntityKind;
 use crate::text::{self, norm_key};
@@ -72,7 +72,10 @@ impl RecordRules for Location {
         text::required("code", &self.code)?;
         text::required("name", &self.name)?;
         if self.parent_id == Some(self.id) && !self.id.is_nil() {
-            return Err(DomainError::field("parent_id", "a location cannot contain itself"));
+            return Err(DomainError::field(
+                "parent_id",
+                "a location cannot contain itself",
+            ));
         }
         Ok(())
     }
@@ -82,7 +85,10 @@ impl RecordRules for Location {
         out
     }
     fn keys(&self) -> Vec<Key> {
-        vec![Key::unique("site_code", format!("{}|{}", self.site_id, norm_key(&self.code)))]
+        vec![Key::unique(
+            "site_code",
+            format!("{}|{}", self.site_id, norm_key(&self.code)),
+        )]
     }
 }
 
@@ -111,7 +117,11 @@ impl RecordRules for ReadPoint {
         text::required("name", &self.name)
     }
     fn references(&self) -> Vec<Reference> {
-        vec![Reference::new("location_id", EntityKind::Location, self.location_id)]
+        vec![Reference::new(
+            "location_id",
+            EntityKind::Location,
+            self.location_id,
+        )]
     }
     fn keys(&self) -> Vec<Key> {
         code_key(&self.code)
@@ -145,7 +155,12 @@ impl RecordRules for Unit {
     fn references(&self) -> Vec<Reference> {
         let mut out = Vec::new();
         opt_ref(&mut out, "site_id", EntityKind::Site, self.site_id);
-        opt_ref(&mut out, "parent_unit_id", EntityKind::Unit, self.parent_unit_id);
+        opt_ref(
+            &mut out,
+            "parent_unit_id",
+            EntityKind::Unit,
+            self.parent_unit_id,
+        );
         out
     }
     fn keys(&self) -> Vec<Key> {
@@ -212,7 +227,11 @@ fn hhmm(field: &str, v: &str) -> Result<(), DomainError> {
         && v.as_bytes()[2] == b':'
         && v[..2].parse::<u8>().is_ok_and(|h| h < 24)
         && v[3..].parse::<u8>().is_ok_and(|m| m < 60);
-    if ok { Ok(()) } else { Err(DomainError::field(field, "must be a local time HH:MM")) }
+    if ok {
+        Ok(())
+    } else {
+        Err(DomainError::field(field, "must be a local time HH:MM"))
+    }
 }
 
 impl RecordRules for Shift {

@@ -1,7 +1,7 @@
 //! The personnel roster (separate from login accounts), qualification types and each
 //! person's qualifications. Personal details are kept apart from the record so that the
 //! ledger holds only a salted commitment to them.
-use super::{id_accessors, Key, RecordRules, Reference};
+use super::{Key, RecordRules, Reference, id_accessors};
 use crate::error::DomainError;
 use crate::kinds::EntityKind;
 use crate::text::{self, norm_key};
@@ -62,7 +62,10 @@ impl RecordRules for Person {
         if let Some(uid) = &self.card_uid {
             let ok = (4..=64).contains(&uid.len()) && uid.bytes().all(|b| b.is_ascii_hexdigit());
             if !ok {
-                return Err(DomainError::field("card_uid", "must be 4-64 hexadecimal digits"));
+                return Err(DomainError::field(
+                    "card_uid",
+                    "must be 4-64 hexadecimal digits",
+                ));
             }
         }
         Ok(())

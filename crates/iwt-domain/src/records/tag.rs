@@ -1,6 +1,6 @@
 //! RFID tag bindings: an EPC bound to one item. At most one active binding per tag and
 //! per item; a binding ends with a `tag_unbound` event, never by deletion.
-use super::{id_accessors, Key, RecordRules, Reference};
+use super::{Key, RecordRules, Reference, id_accessors};
 use crate::error::DomainError;
 use crate::kinds::EntityKind;
 use serde::{Deserialize, Serialize};
@@ -22,7 +22,10 @@ impl ItemRef {
     pub fn validate(&self, field: &str) -> Result<(), DomainError> {
         match self.kind {
             EntityKind::Firearm | EntityKind::Part | EntityKind::Equipment => Ok(()),
-            _ => Err(DomainError::field(field, "must be a firearm, part or equipment item")),
+            _ => Err(DomainError::field(
+                field,
+                "must be a firearm, part or equipment item",
+            )),
         }
     }
 }
@@ -42,7 +45,10 @@ pub struct TagBinding {
 
 /// Normalises an EPC: upper-case hex without separators.
 pub fn normalize_epc(epc: &str) -> String {
-    epc.chars().filter(|c| !c.is_whitespace() && *c != '-' && *c != ':').flat_map(char::to_uppercase).collect()
+    epc.chars()
+        .filter(|c| !c.is_whitespace() && *c != '-' && *c != ':')
+        .flat_map(char::to_uppercase)
+        .collect()
 }
 
 impl RecordRules for TagBinding {
@@ -51,7 +57,10 @@ impl RecordRules for TagBinding {
     fn validate(&self) -> Result<(), DomainError> {
         let ok = (8..=124).contains(&self.epc.len())
             && self.epc.len() % 4 == 0
-            && self.epc.bytes().all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(&b));
+            && self
+                .epc
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(&b));
         if !ok {
             return Err(DomainError::field(
                 "epc",
@@ -66,7 +75,10 @@ impl RecordRules for TagBinding {
     fn keys(&self) -> Vec<Key> {
         vec![
             Key::unique("active_epc", self.epc.clone()),
-            Key::unique("active_item", format!("{}|{}", self.item.kind, self.item.id)),
+            Key::unique(
+                "active_item",
+                format!("{}|{}", self.item.kind, self.item.id),
+            ),
         ]
     }
 }
