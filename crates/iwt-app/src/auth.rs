@@ -1,11 +1,13 @@
 //! Accounts, API tokens and the first-start set-up code. Passwords are Argon2id; token
 //! secrets are 256 random bits stored as SHA-256 and compared in constant time. There is
 //! no default password: an empty installation prints a one-time set-up code instead.
+use crate::App;
 use crate::error::AppError;
 use crate::sequencer::Command;
-use crate::App;
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
 use iwt_domain::{DomainError, EventBody, Role};
 use iwt_store::Credential;
 use sha2::{Digest, Sha256};
@@ -27,7 +29,11 @@ impl Principal {
     /// The local operator at the server's console (CLI commands run with file-system
     /// access to the data); recorded with the nil actor id.
     pub fn console() -> Self {
-        Self { id: Uuid::nil(), role: Role::Admin, name: "console".into() }
+        Self {
+            id: Uuid::nil(),
+            role: Role::Admin,
+            name: "console".into(),
+        }
     }
 }
 
@@ -55,7 +61,11 @@ fn parse_token(token: &str) -> Option<(Uuid, &str)> {
 
 fn hash_password(password: &str) -> Result<String, AppError> {
     if password.chars().count() < MIN_PASSWORD {
-        return Err(DomainError::field("password", format!("must have at least {MIN_PASSWORD} characters")).into());
+        return Err(DomainError::field(
+            "password",
+            format!("must have at least {MIN_PASSWORD} characters"),
+        )
+        .into());
     }
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
@@ -65,16 +75,27 @@ fn hash_password(password: &str) -> Result<String, AppError> {
 }
 
 fn password_matches(password: &str, phc: &str) -> bool {
-    PasswordHash::new(phc).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+    PasswordHash::new(phc).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
 }
 
 impl App {
     /// Resolves a bearer token to its principal.
     pub async fn authenticate(&self, token: &str) -> Result<Principal, AppError> {
         let (id, secret) = parse_token(token).ok_or(AppError::Unauthenticated)?;
-        let cred = self.store.credential(id).await?.ok_or(AppError::Unauthenticated)?;
+        let cred = self
+            .store
+            .credential(id)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
         let presented = sha256_hex(secret);
-        let ok: bool = presented.as_bytes().ct_eq(cred.secret_hash.as_bytes()).into();
+        let ok: bool = presented
+            .as_bytes()
+            .ct_eq(cred.secret_hash.as_bytes())
+            .into();
         let now = self.clock.now().unix_timestamp() * 1_000_000;
         let live = cred.revoked_at_us.is_none() && cred.expires_at_us.is_none_or(|e| e > now);
         if !ok || !live || cred.kind == "password" {
@@ -83,19 +104,38 @@ impl App {
         let role = cred.role.parse().map_err(|_| AppError::Unauthenticated)?;
         // A session acts for its account: events record the account as actor.
         let id = cred.account_id.unwrap_or(cred.principal_id);
-        Ok(Principal { id, role, name: cred.name })
+        Ok(Principal {
+            id,
+            role,
+            name: cred.name,
+        })
     }
 
     /// Issues an API token; the secret is returned once and stored only as a hash.
-    pub async fn create_token(&self, who: &Principal, name: &str, role: Role) -> Result<(Uuid, String), AppError> {
+    pub async fn create_token(
+        &self,
+        who: &Principal,
+        name: &str,
+        role: Role,
+    ) -> Result<(Uuid, String), AppError> {
         if who.role != Role::Admin {
-            return Err(AppError::Forbidden("only an administrator may issue tokens".into()));
+            return Err(AppError::Forbidden(
+                "only an administrator may issue tokens".into(),
+            ));
         }
         iwt_domain::text::required("name", name)?;
         let id = Uuid::now_v7();
         let secret = random_hex(32);
         let now = self.clock.now();
-        let mut cmd = Command::new(EventBody::ApiTokenIssued { token_id: id, name: name.to_owned(), role }, who.id, now);
+        let mut cmd = Command::new(
+            EventBody::ApiTokenIssued {
+                token_id: id,
+                name: name.to_owned(),
+                role,
+            },
+            who.id,
+            now,
+        );
         cmd.credential = Some(Credential {
             principal_id: id,
             account_id: None,
@@ -113,20 +153,38 @@ impl App {
     }
 
     /// Creates a login account (recorded in the ledger; the password hash is not).
-    pub async fn create_account(&self, who: &Principal, username: &str, password: &str, role: Role) -> Result<Uuid, AppError> {
+    pub async fn create_account(
+        &self,
+        who: &Principal,
+        username: &str,
+        password: &str,
+        role: Role,
+    ) -> Result<Uuid, AppError> {
         if who.role != Role::Admin {
-            return Err(AppError::Forbidden("only an administrator may create accounts".into()));
+            return Err(AppError::Forbidden(
+                "only an administrator may create accounts".into(),
+            ));
         }
         let valid_name = !username.is_empty()
             && username.len() <= 64
-            && username.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
+            && username
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
         if !valid_name {
-            return Err(DomainError::field("username", "use 1-64 letters, digits, dot, dash or underscore").into());
+            return Err(DomainError::field(
+                "username",
+                "use 1-64 letters, digits, dot, dash or underscore",
+            )
+            .into());
         }
         let phc = hash_password(password)?;
         let id = Uuid::now_v7();
         let now = self.clock.now();
-        let body = EventBody::AccountCreated { account_id: id, username: username.to_lowercase(), role };
+        let body = EventBody::AccountCreated {
+            account_id: id,
+            username: username.to_lowercase(),
+            role,
+        };
         let mut cmd = Command::new(body, who.id, now);
         cmd.credential = Some(Credential {
             principal_id: id,
@@ -145,7 +203,11 @@ impl App {
     }
 
     /// Signs in with a password and returns a session bearer token valid for 12 hours.
-    pub async fn login(&self, username: &str, password: &str) -> Result<(String, Principal), AppError> {
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &str,
+    ) -> Result<(String, Principal), AppError> {
         let cred = self.store.credential_by_username(username).await?;
         // SECURITY: the same answer for an unknown user and a wrong password.
         let Some(cred) = cred.filter(|c| c.kind == "password" && c.revoked_at_us.is_none()) else {
@@ -154,7 +216,9 @@ impl App {
         };
         let phc = cred.secret_hash.clone();
         let pw = password.to_owned();
-        let ok = tokio::task::spawn_blocking(move || password_matches(&pw, &phc)).await.unwrap_or(false);
+        let ok = tokio::task::spawn_blocking(move || password_matches(&pw, &phc))
+            .await
+            .unwrap_or(false);
         if !ok {
             return Err(AppError::Unauthenticated);
         }
@@ -178,7 +242,11 @@ impl App {
         tx.put_credential(&session_cred).await?;
         tx.commit().await?;
         // Events are recorded under the account, not the session.
-        let who = Principal { id: cred.principal_id, role, name: cred.name };
+        let who = Principal {
+            id: cred.principal_id,
+            role,
+            name: cred.name,
+        };
         Ok((format!("iwt_{}_{}", session.simple(), secret), who))
     }
 
@@ -189,20 +257,35 @@ impl App {
             return Ok(None);
         }
         let code = random_hex(12);
-        self.store.put_setting(SETUP_SETTING, Some(&sha256_hex(&code))).await?;
+        self.store
+            .put_setting(SETUP_SETTING, Some(&sha256_hex(&code)))
+            .await?;
         Ok(Some(code))
     }
 
     /// Uses the set-up code to create the first administrator.
-    pub async fn complete_setup(&self, code: &str, username: &str, password: &str) -> Result<Uuid, AppError> {
-        let stored = self.store.setting(SETUP_SETTING).await?.ok_or(AppError::Unauthenticated)?;
-        let ok: bool = sha256_hex(code.trim()).as_bytes().ct_eq(stored.as_bytes()).into();
+    pub async fn complete_setup(
+        &self,
+        code: &str,
+        username: &str,
+        password: &str,
+    ) -> Result<Uuid, AppError> {
+        let stored = self
+            .store
+            .setting(SETUP_SETTING)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        let ok: bool = sha256_hex(code.trim())
+            .as_bytes()
+            .ct_eq(stored.as_bytes())
+            .into();
         if !ok || self.store.account_count().await? > 0 {
             return Err(AppError::Unauthenticated);
         }
-        let id = self.create_account(&Principal::console(), username, password, Role::Admin).await?;
+        let id = self
+            .create_account(&Principal::console(), username, password, Role::Admin)
+            .await?;
         self.store.put_setting(SETUP_SETTING, None).await?;
         Ok(id)
     }
 }
-

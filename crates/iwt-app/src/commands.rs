@@ -1,10 +1,10 @@
 //! Registry commands: create and correct records, bind and unbind tags, fit parts, move
 //! items and ammunition. Each checks the caller's role and goes through the sequencer.
+use crate::App;
 use crate::auth::Principal;
 use crate::error::AppError;
 use crate::sequencer::{Appended, Command};
-use crate::App;
-use iwt_domain::records::{normalize_epc, PersonalData, Record};
+use iwt_domain::records::{PersonalData, Record, normalize_epc};
 use iwt_domain::{DomainError, EntityKind, EventBody};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -23,7 +23,10 @@ pub struct Meta {
 impl App {
     fn command(&self, who: &Principal, body: EventBody, meta: Meta) -> Result<Command, AppError> {
         if !who.role.may_write_registry() {
-            return Err(AppError::Forbidden(format!("role {} may not change the registry", who.role.as_str())));
+            return Err(AppError::Forbidden(format!(
+                "role {} may not change the registry",
+                who.role.as_str()
+            )));
         }
         let now = self.clock.now();
         let occurred_at = meta.occurred_at.unwrap_or(now);
@@ -88,7 +91,12 @@ impl App {
     }
 
     /// Appends any other registry event (unbind, fit, issue, return, ammunition).
-    pub async fn record_event(&self, who: &Principal, body: EventBody, meta: Meta) -> Result<Appended, AppError> {
+    pub async fn record_event(
+        &self,
+        who: &Principal,
+        body: EventBody,
+        meta: Meta,
+    ) -> Result<Appended, AppError> {
         if matches!(
             body,
             EventBody::RecordCreated { .. }
@@ -96,7 +104,9 @@ impl App {
                 | EventBody::AccountCreated { .. }
                 | EventBody::ApiTokenIssued { .. }
         ) {
-            return Err(DomainError::field("type", "use the dedicated endpoint for this event").into());
+            return Err(
+                DomainError::field("type", "use the dedicated endpoint for this event").into(),
+            );
         }
         let cmd = self.command(who, body, meta)?;
         self.seq.submit(cmd).await
@@ -113,13 +123,21 @@ fn normalize(record: &mut Record) {
 }
 
 /// A person is created with personal data; other records never carry any.
-fn check_personal(record: &Record, personal: Option<&PersonalData>, creating: bool) -> Result<(), DomainError> {
+fn check_personal(
+    record: &Record,
+    personal: Option<&PersonalData>,
+    creating: bool,
+) -> Result<(), DomainError> {
     match (record, personal) {
-        (Record::Person(_), None) if creating => {
-            Err(DomainError::field("given_name", "a person needs a given and a family name"))
-        }
+        (Record::Person(_), None) if creating => Err(DomainError::field(
+            "given_name",
+            "a person needs a given and a family name",
+        )),
         (Record::Person(_), _) => Ok(()),
-        (_, Some(_)) => Err(DomainError::field("personal", "only personnel records carry personal data")),
+        (_, Some(_)) => Err(DomainError::field(
+            "personal",
+            "only personnel records carry personal data",
+        )),
         (_, None) => Ok(()),
     }
 }

@@ -10,8 +10,8 @@ pub mod sequencer;
 pub mod verify;
 
 pub use error::AppError;
-pub use sequencer::{Appended, Command, Sequencer};
 pub use iwt_store::{Page, PageReq, StoreError};
+pub use sequencer::{Appended, Command, Sequencer};
 
 use iwt_domain::Clock;
 use iwt_store::Store;

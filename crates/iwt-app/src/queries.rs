@@ -1,7 +1,7 @@
 //! Read use cases: records, lists, firearm search and event history.
+use crate::App;
 use crate::auth::Principal;
 use crate::error::AppError;
-use crate::App;
 use iwt_domain::codec::decode_event;
 use iwt_domain::records::normalize_epc;
 use iwt_domain::text::norm_key;
@@ -55,14 +55,19 @@ fn require_read(who: &Principal) -> Result<(), AppError> {
     if who.role.may_read_registry() {
         Ok(())
     } else {
-        Err(AppError::Forbidden(format!("role {} may not read the registry", who.role.as_str())))
+        Err(AppError::Forbidden(format!(
+            "role {} may not read the registry",
+            who.role.as_str()
+        )))
     }
 }
 
 /// Decodes a stored entry for display.
 pub fn history_entry(e: &StoredEntry) -> Result<HistoryEntry, AppError> {
-    let ev = decode_event(&e.leaf).map_err(|err| StoreError::Corrupt(format!("entry {}: {err}", e.idx)))?;
-    let body = serde_json::to_value(&ev.body).map_err(|err| StoreError::Corrupt(err.to_string()))?;
+    let ev = decode_event(&e.leaf)
+        .map_err(|err| StoreError::Corrupt(format!("entry {}: {err}", e.idx)))?;
+    let body =
+        serde_json::to_value(&ev.body).map_err(|err| StoreError::Corrupt(err.to_string()))?;
     let subjects = ev
         .subjects
         .iter()
@@ -88,37 +93,71 @@ pub fn history_entry(e: &StoredEntry) -> Result<HistoryEntry, AppError> {
 
 impl App {
     /// One record's current view.
-    pub async fn get_doc(&self, who: &Principal, kind: EntityKind, id: Uuid) -> Result<Value, AppError> {
+    pub async fn get_doc(
+        &self,
+        who: &Principal,
+        kind: EntityKind,
+        id: Uuid,
+    ) -> Result<Value, AppError> {
         require_read(who)?;
-        self.store.doc(kind, id).await?.ok_or_else(|| DomainError::NotFound { kind, id }.into())
+        self.store
+            .doc(kind, id)
+            .await?
+            .ok_or_else(|| DomainError::NotFound { kind, id }.into())
     }
 
     /// A page of records of one kind.
-    pub async fn list_docs(&self, who: &Principal, kind: EntityKind, page: PageReq) -> Result<Page<Value>, AppError> {
+    pub async fn list_docs(
+        &self,
+        who: &Principal,
+        kind: EntityKind,
+        page: PageReq,
+    ) -> Result<Page<Value>, AppError> {
         require_read(who)?;
         Ok(self.store.list_docs(kind, page).await?)
     }
 
     /// Finds firearms by serial, serial prefix, marking or EPC.
-    pub async fn search_firearms(&self, who: &Principal, q: &FirearmQuery, page: PageReq) -> Result<Page<Value>, AppError> {
+    pub async fn search_firearms(
+        &self,
+        who: &Principal,
+        q: &FirearmQuery,
+        page: PageReq,
+    ) -> Result<Page<Value>, AppError> {
         require_read(who)?;
         let kind = EntityKind::Firearm;
         let store = &self.store;
         if let Some(s) = &q.serial {
-            return Ok(store.find_by_key(kind, "serial", &norm_key(s), false, page).await?);
+            return Ok(store
+                .find_by_key(kind, "serial", &norm_key(s), false, page)
+                .await?);
         }
         if let Some(s) = &q.serial_prefix {
             if norm_key(s).is_empty() {
-                return Err(DomainError::field("serial_prefix", "must contain a letter or digit").into());
+                return Err(
+                    DomainError::field("serial_prefix", "must contain a letter or digit").into(),
+                );
             }
-            return Ok(store.find_by_key(kind, "serial", &norm_key(s), true, page).await?);
+            return Ok(store
+                .find_by_key(kind, "serial", &norm_key(s), true, page)
+                .await?);
         }
         if let Some(m) = &q.marking {
-            return Ok(store.find_by_key(kind, "marking", &norm_key(m), false, page).await?);
+            return Ok(store
+                .find_by_key(kind, "marking", &norm_key(m), false, page)
+                .await?);
         }
         if let Some(epc) = &q.epc {
             let epc = normalize_epc(epc);
-            let bindings = store.find_by_key(EntityKind::TagBinding, "active_epc", &epc, false, PageReq::default()).await?;
+            let bindings = store
+                .find_by_key(
+                    EntityKind::TagBinding,
+                    "active_epc",
+                    &epc,
+                    false,
+                    PageReq::default(),
+                )
+                .await?;
             let mut items = Vec::new();
             for b in bindings.items {
                 let item = &b["record"]["item"];
@@ -135,7 +174,13 @@ impl App {
     }
 
     /// The events of a record, oldest first.
-    pub async fn history(&self, who: &Principal, kind: EntityKind, id: Uuid, page: PageReq) -> Result<Vec<HistoryEntry>, AppError> {
+    pub async fn history(
+        &self,
+        who: &Principal,
+        kind: EntityKind,
+        id: Uuid,
+        page: PageReq,
+    ) -> Result<Vec<HistoryEntry>, AppError> {
         require_read(who)?;
         if self.store.doc(kind, id).await?.is_none() {
             return Err(DomainError::NotFound { kind, id }.into());

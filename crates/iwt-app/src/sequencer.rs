@@ -4,12 +4,12 @@
 //! leaves, writes the projections, commits once, and only then answers each caller.
 use crate::error::AppError;
 use iwt_domain::codec::{encode_event, pii_commitment};
-use iwt_domain::event::{to_micros, Subject};
-use iwt_domain::projection::{project, View};
+use iwt_domain::event::{Subject, to_micros};
+use iwt_domain::projection::{View, project};
 use iwt_domain::records::PersonalData;
 use iwt_domain::validate::{check, lookups};
 use iwt_domain::{DomainError, EntityKind, Event, EventBody};
-use iwt_ledger::{leaf_hash, Frontier};
+use iwt_ledger::{Frontier, leaf_hash};
 use iwt_store::{Credential, LogState, NewEntry, PersonalRecord, Store, StoreError, WriteTx};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -29,7 +29,10 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Self { max_batch: 512, queue: 4096 }
+        Self {
+            max_batch: 512,
+            queue: 4096,
+        }
     }
 }
 
@@ -102,7 +105,10 @@ impl Sequencer {
     /// Appends one event; answers after it is durable.
     pub async fn submit(&self, cmd: Command) -> Result<Appended, AppError> {
         let (reply, answer) = oneshot::channel();
-        self.tx.send((cmd, reply)).await.map_err(|_| AppError::ShuttingDown)?;
+        self.tx
+            .send((cmd, reply))
+            .await
+            .map_err(|_| AppError::ShuttingDown)?;
         answer.await.map_err(|_| AppError::ShuttingDown)?
     }
 }
@@ -121,7 +127,8 @@ async fn run(store: Arc<dyn Store>, mut rx: mpsc::Receiver<(Command, Reply)>, co
             Err(e) => {
                 tracing::error!(error = %e, "ledger batch failed; nothing of it was stored");
                 for reply in replies {
-                    let _ = reply.send(Err(AppError::Store(StoreError::Unavailable(e.to_string()))));
+                    let _ =
+                        reply.send(Err(AppError::Store(StoreError::Unavailable(e.to_string()))));
                 }
             }
         }
@@ -139,13 +146,19 @@ pub async fn append_batch(
     let mut frontier = Frontier::from_bytes(&state.frontier)
         .map_err(|e| StoreError::Corrupt(format!("stored frontier: {e}")))?;
     if frontier.size() != state.size {
-        return Err(StoreError::Corrupt("stored frontier disagrees with the tree size".into()));
+        return Err(StoreError::Corrupt(
+            "stored frontier disagrees with the tree size".into(),
+        ));
     }
     let mut results = Vec::with_capacity(cmds.len());
     for cmd in cmds {
         results.push(append_one(tx.as_mut(), &mut frontier, cmd).await?);
     }
-    let new_state = LogState { size: frontier.size(), root: frontier.root(), frontier: frontier.to_bytes() };
+    let new_state = LogState {
+        size: frontier.size(),
+        root: frontier.root(),
+        frontier: frontier.to_bytes(),
+    };
     if new_state.size != state.size {
         tx.set_log_state(&new_state).await?;
         tx.commit().await?;
@@ -165,7 +178,9 @@ impl View for Loaded {
         self.docs.get(&(kind, id))
     }
     fn key_owner(&self, kind: EntityKind, name: &str, value: &str) -> Option<Uuid> {
-        self.owners.get(&(kind, name.to_owned(), value.to_owned())).copied()
+        self.owners
+            .get(&(kind, name.to_owned(), value.to_owned()))
+            .copied()
     }
 }
 
@@ -191,7 +206,12 @@ async fn append_one(
     mut cmd: Command,
 ) -> Result<Result<Appended, AppError>, StoreError> {
     if let Some(index) = tx.index_of_event(cmd.event_id).await? {
-        return Ok(Ok(Appended { index, leaf_hash: [0; 32], event_id: cmd.event_id, duplicate: true }));
+        return Ok(Ok(Appended {
+            index,
+            leaf_hash: [0; 32],
+            event_id: cmd.event_id,
+            duplicate: true,
+        }));
     }
     match nfc_command(&cmd) {
         Ok((body, personal)) => {
@@ -210,7 +230,11 @@ async fn append_one(
     let index = frontier.size();
     let mut subjects = Vec::new();
     for (kind, id) in cmd.body.subject_refs() {
-        subjects.push(Subject { kind, id, prev: tx.subject_head(id).await? });
+        subjects.push(Subject {
+            kind,
+            id,
+            prev: tx.subject_head(id).await?,
+        });
     }
     let personal = match &cmd.personal {
         Some(p) => match seal_personal(p) {
@@ -246,7 +270,11 @@ async fn append_one(
         occurred_at_us: event.occurred_at_us(),
         leaf: &leaf,
         leaf_hash: hash,
-        subjects: event.subjects.iter().map(|s| (s.kind.as_str(), s.id)).collect(),
+        subjects: event
+            .subjects
+            .iter()
+            .map(|s| (s.kind.as_str(), s.id))
+            .collect(),
     };
     tx.append(&entry).await?;
     for row in &rows {
@@ -255,31 +283,54 @@ async fn append_one(
     if let (Some((salt, _)), Some(p)) = (personal, &cmd.personal) {
         let subject_id = event.subjects.first().map(|s| s.id).unwrap_or_default();
         let data = serde_json::to_string(p).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        tx.put_personal(&PersonalRecord { event_id: event.event_id, subject_id, salt, data }).await?;
+        tx.put_personal(&PersonalRecord {
+            event_id: event.event_id,
+            subject_id,
+            salt,
+            data,
+        })
+        .await?;
     }
     if let Some(cred) = &cmd.credential {
         tx.put_credential(cred).await?;
     }
     frontier.push(hash);
-    Ok(Ok(Appended { index, leaf_hash: hash, event_id: event.event_id, duplicate: false }))
+    Ok(Ok(Appended {
+        index,
+        leaf_hash: hash,
+        event_id: event.event_id,
+        duplicate: false,
+    }))
 }
 
 /// A correction names an earlier event of the same record and gives a reason.
-async fn resolve_correction(tx: &mut dyn WriteTx, cmd: &mut Command) -> Result<Result<(), DomainError>, StoreError> {
+async fn resolve_correction(
+    tx: &mut dyn WriteTx,
+    cmd: &mut Command,
+) -> Result<Result<(), DomainError>, StoreError> {
     let EventBody::RecordCorrected { record } = &cmd.body else {
         if cmd.corrects.is_some() {
-            return Ok(Err(DomainError::InvalidCorrection("only a correction event may name a corrected event".into())));
+            return Ok(Err(DomainError::InvalidCorrection(
+                "only a correction event may name a corrected event".into(),
+            )));
         }
         return Ok(Ok(()));
     };
     if cmd.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
-        return Ok(Err(DomainError::InvalidCorrection("a correction needs a reason".into())));
+        return Ok(Err(DomainError::InvalidCorrection(
+            "a correction needs a reason".into(),
+        )));
     }
     let target = match cmd.corrects {
         Some(i) => i,
         None => match tx.subject_head(record.id()).await? {
             Some(i) => i,
-            None => return Ok(Err(DomainError::NotFound { kind: record.kind(), id: record.id() })),
+            None => {
+                return Ok(Err(DomainError::NotFound {
+                    kind: record.kind(),
+                    id: record.id(),
+                }));
+            }
         },
     };
     if !tx.subject_has(record.id(), target).await? {

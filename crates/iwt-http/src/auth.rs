@@ -1,11 +1,11 @@
 //! Authentication: the `Caller` extractor (bearer token), first-start set-up, sign-in,
 //! accounts and API tokens.
-use crate::error::{ApiError, ApiJson};
 use crate::AppState;
-use axum::extract::{FromRequestParts, State};
-use axum::http::request::Parts;
-use axum::http::StatusCode;
+use crate::error::{ApiError, ApiJson};
 use axum::Json;
+use axum::extract::{FromRequestParts, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
 use iwt_app::auth::Principal;
 use iwt_domain::Role;
 use serde::{Deserialize, Serialize};
@@ -20,8 +20,13 @@ pub struct Caller(pub Principal);
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let header = parts.headers.get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
-        let token = header.and_then(|h| h.strip_prefix("Bearer ")).ok_or(iwt_app::AppError::Unauthenticated)?;
+        let header = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok());
+        let token = header
+            .and_then(|h| h.strip_prefix("Bearer "))
+            .ok_or(iwt_app::AppError::Unauthenticated)?;
         Ok(Caller(state.app.authenticate(token.trim()).await?))
     }
 }
@@ -91,32 +96,63 @@ pub struct AccountCreated {
 /// Creates the first administrator with the one-time set-up code.
 #[utoipa::path(post, path = "/api/v1/setup", tag = "auth", request_body = SetupRequest,
     responses((status = 201, body = AccountCreated), (status = 401, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn setup(State(s): State<AppState>, ApiJson(r): ApiJson<SetupRequest>) -> Result<(StatusCode, Json<AccountCreated>), ApiError> {
-    let id = s.app.complete_setup(&r.code, &r.username, &r.password).await?;
+pub async fn setup(
+    State(s): State<AppState>,
+    ApiJson(r): ApiJson<SetupRequest>,
+) -> Result<(StatusCode, Json<AccountCreated>), ApiError> {
+    let id = s
+        .app
+        .complete_setup(&r.code, &r.username, &r.password)
+        .await?;
     Ok((StatusCode::CREATED, Json(AccountCreated { id })))
 }
 
 /// Signs in and returns a session token valid for 12 hours.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = TokenResponse), (status = 401, body = crate::error::ErrorBody)))]
-pub async fn login(State(s): State<AppState>, ApiJson(r): ApiJson<LoginRequest>) -> Result<Json<TokenResponse>, ApiError> {
+pub async fn login(
+    State(s): State<AppState>,
+    ApiJson(r): ApiJson<LoginRequest>,
+) -> Result<Json<TokenResponse>, ApiError> {
     let (token, who) = s.app.login(&r.username, &r.password).await?;
-    Ok(Json(TokenResponse { token, principal_id: who.id, role: who.role }))
+    Ok(Json(TokenResponse {
+        token,
+        principal_id: who.id,
+        role: who.role,
+    }))
 }
 
 /// Issues an API token (administrators only).
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "auth", request_body = TokenRequest, security(("bearer" = [])),
     responses((status = 201, body = TokenResponse), (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody)))]
-pub async fn create_token(State(s): State<AppState>, Caller(who): Caller, ApiJson(r): ApiJson<TokenRequest>) -> Result<(StatusCode, Json<TokenResponse>), ApiError> {
+pub async fn create_token(
+    State(s): State<AppState>,
+    Caller(who): Caller,
+    ApiJson(r): ApiJson<TokenRequest>,
+) -> Result<(StatusCode, Json<TokenResponse>), ApiError> {
     let (id, token) = s.app.create_token(&who, &r.name, r.role).await?;
-    Ok((StatusCode::CREATED, Json(TokenResponse { token, principal_id: id, role: r.role })))
+    Ok((
+        StatusCode::CREATED,
+        Json(TokenResponse {
+            token,
+            principal_id: id,
+            role: r.role,
+        }),
+    ))
 }
 
 /// Creates a login account (administrators only).
 #[utoipa::path(post, path = "/api/v1/accounts", tag = "auth", request_body = AccountRequest, security(("bearer" = [])),
     responses((status = 201, body = AccountCreated), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
-pub async fn create_account(State(s): State<AppState>, Caller(who): Caller, ApiJson(r): ApiJson<AccountRequest>) -> Result<(StatusCode, Json<AccountCreated>), ApiError> {
-    let id = s.app.create_account(&who, &r.username, &r.password, r.role).await?;
+pub async fn create_account(
+    State(s): State<AppState>,
+    Caller(who): Caller,
+    ApiJson(r): ApiJson<AccountRequest>,
+) -> Result<(StatusCode, Json<AccountCreated>), ApiError> {
+    let id = s
+        .app
+        .create_account(&who, &r.username, &r.password, r.role)
+        .await?;
     Ok((StatusCode::CREATED, Json(AccountCreated { id })))
 }
 
@@ -124,7 +160,11 @@ pub async fn create_account(State(s): State<AppState>, Caller(who): Caller, ApiJ
 #[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = TokenResponseMe), (status = 401, body = crate::error::ErrorBody)))]
 pub async fn me(Caller(who): Caller) -> Json<TokenResponseMe> {
-    Json(TokenResponseMe { principal_id: who.id, name: who.name, role: who.role })
+    Json(TokenResponseMe {
+        principal_id: who.id,
+        name: who.name,
+        role: who.role,
+    })
 }
 
 /// Who the caller is.

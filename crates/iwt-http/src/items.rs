@@ -1,12 +1,12 @@
 //! Firearm search and the item events of the registry: tag unbinding, part fitting,
 //! status changes, simple issue and return, and ammunition stock movements.
+use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery};
-use crate::registry::{meta_from, EventReceipt, ListResponse, PageParams};
-use crate::AppState;
+use crate::registry::{EventReceipt, ListResponse, PageParams, meta_from};
+use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::Json;
 use iwt_app::queries::FirearmQuery;
 use iwt_domain::records::ItemRef;
 use iwt_domain::vocab::{AmmoMovement, Condition, ItemStatus};
@@ -39,18 +39,46 @@ pub struct FirearmSearch {
 /// Finds firearms by serial, serial prefix, marking or EPC.
 #[utoipa::path(get, path = "/api/v1/firearms/search", tag = "registry", params(FirearmSearch), security(("bearer" = [])),
     responses((status = 200, body = ListResponse), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn search(State(s): State<AppState>, who: Caller, ApiQuery(q): ApiQuery<FirearmSearch>) -> Result<Json<ListResponse>, ApiError> {
-    let given = [&q.serial, &q.serial_prefix, &q.marking, &q.epc].iter().filter(|c| c.is_some()).count();
+pub async fn search(
+    State(s): State<AppState>,
+    who: Caller,
+    ApiQuery(q): ApiQuery<FirearmSearch>,
+) -> Result<Json<ListResponse>, ApiError> {
+    let given = [&q.serial, &q.serial_prefix, &q.marking, &q.epc]
+        .iter()
+        .filter(|c| c.is_some())
+        .count();
     if given != 1 {
-        return Err(DomainError::field("query", "give exactly one of serial, serial_prefix, marking or epc").into());
+        return Err(DomainError::field(
+            "query",
+            "give exactly one of serial, serial_prefix, marking or epc",
+        )
+        .into());
     }
-    for v in [&q.serial, &q.serial_prefix, &q.marking, &q.epc].into_iter().flatten() {
+    for v in [&q.serial, &q.serial_prefix, &q.marking, &q.epc]
+        .into_iter()
+        .flatten()
+    {
         iwt_domain::text::bounded("query", v, iwt_domain::text::MAX_SHORT)?;
     }
-    let req = PageParams { offset: q.offset, limit: q.limit }.to_req()?;
-    let query = FirearmQuery { serial: q.serial, serial_prefix: q.serial_prefix, marking: q.marking, epc: q.epc };
+    let req = PageParams {
+        offset: q.offset,
+        limit: q.limit,
+    }
+    .to_req()?;
+    let query = FirearmQuery {
+        serial: q.serial,
+        serial_prefix: q.serial_prefix,
+        marking: q.marking,
+        epc: q.epc,
+    };
     let page = s.app.search_firearms(&who.0, &query, req).await?;
-    Ok(Json(ListResponse { items: page.items, total: page.total, offset: req.offset, limit: req.limit }))
+    Ok(Json(ListResponse {
+        items: page.items,
+        total: page.total,
+        offset: req.offset,
+        limit: req.limit,
+    }))
 }
 
 /// Ends a tag binding.
@@ -64,11 +92,20 @@ pub struct UnbindRequest {
 /// Ends an active tag binding; the tag and the item are free for new bindings.
 #[utoipa::path(post, path = "/api/v1/tag-bindings/{id}/unbind", tag = "custody", params(("id" = Uuid, Path)), request_body = UnbindRequest, security(("bearer" = [])),
     responses((status = 201, body = EventReceipt), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn unbind(State(s): State<AppState>, who: Caller, headers: HeaderMap, ApiPath(id): ApiPath<Uuid>, ApiJson(r): ApiJson<UnbindRequest>) -> Result<(StatusCode, Json<EventReceipt>), ApiError> {
+pub async fn unbind(
+    State(s): State<AppState>,
+    who: Caller,
+    headers: HeaderMap,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(r): ApiJson<UnbindRequest>,
+) -> Result<(StatusCode, Json<EventReceipt>), ApiError> {
     let doc = s.app.get_doc(&who.0, EntityKind::TagBinding, id).await?;
     let item: ItemRef = serde_json::from_value(doc["record"]["item"].clone())
         .map_err(|_| DomainError::InvalidState(format!("tag binding {id} has no item")))?;
-    let body = EventBody::TagUnbound { binding_id: id, item };
+    let body = EventBody::TagUnbound {
+        binding_id: id,
+        item,
+    };
     receipt(&s, &who, &headers, id, body, Some(r.reason)).await
 }
 
@@ -88,11 +125,23 @@ pub struct FitRequest {
 /// Records fitting a part to a firearm or removing it.
 #[utoipa::path(post, path = "/api/v1/parts/{id}/fitting", tag = "custody", params(("id" = Uuid, Path)), request_body = FitRequest, security(("bearer" = [])),
     responses((status = 201, body = EventReceipt), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn fitting(State(s): State<AppState>, who: Caller, headers: HeaderMap, ApiPath(id): ApiPath<Uuid>, ApiJson(r): ApiJson<FitRequest>) -> Result<(StatusCode, Json<EventReceipt>), ApiError> {
+pub async fn fitting(
+    State(s): State<AppState>,
+    who: Caller,
+    headers: HeaderMap,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(r): ApiJson<FitRequest>,
+) -> Result<(StatusCode, Json<EventReceipt>), ApiError> {
     let body = if r.remove {
-        EventBody::PartRemoved { part_id: id, firearm_id: r.firearm_id }
+        EventBody::PartRemoved {
+            part_id: id,
+            firearm_id: r.firearm_id,
+        }
     } else {
-        EventBody::PartFitted { part_id: id, firearm_id: r.firearm_id }
+        EventBody::PartFitted {
+            part_id: id,
+            firearm_id: r.firearm_id,
+        }
     };
     receipt(&s, &who, &headers, id, body, r.reason).await
 }
@@ -141,17 +190,57 @@ pub enum ItemAction {
 /// workflow with qualifications and gear profiles builds on this.)
 #[utoipa::path(post, path = "/api/v1/items/events", tag = "custody", request_body = ItemAction, security(("bearer" = [])),
     responses((status = 201, body = EventReceipt), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn item_event(State(s): State<AppState>, who: Caller, headers: HeaderMap, ApiJson(a): ApiJson<ItemAction>) -> Result<(StatusCode, Json<EventReceipt>), ApiError> {
+pub async fn item_event(
+    State(s): State<AppState>,
+    who: Caller,
+    headers: HeaderMap,
+    ApiJson(a): ApiJson<ItemAction>,
+) -> Result<(StatusCode, Json<EventReceipt>), ApiError> {
     let (id, body, reason) = match a {
-        ItemAction::Issue { item, person_id, location_id, long_term } => {
-            (item.id, EventBody::ItemIssued { item, person_id, location_id, long_term }, None)
-        }
-        ItemAction::Return { item, person_id, location_id, condition } => {
-            (item.id, EventBody::ItemReturned { item, person_id, location_id, condition }, None)
-        }
-        ItemAction::Status { item, status, location_id, reason } => {
-            (item.id, EventBody::ItemStatusChanged { item, status, location_id }, Some(reason))
-        }
+        ItemAction::Issue {
+            item,
+            person_id,
+            location_id,
+            long_term,
+        } => (
+            item.id,
+            EventBody::ItemIssued {
+                item,
+                person_id,
+                location_id,
+                long_term,
+            },
+            None,
+        ),
+        ItemAction::Return {
+            item,
+            person_id,
+            location_id,
+            condition,
+        } => (
+            item.id,
+            EventBody::ItemReturned {
+                item,
+                person_id,
+                location_id,
+                condition,
+            },
+            None,
+        ),
+        ItemAction::Status {
+            item,
+            status,
+            location_id,
+            reason,
+        } => (
+            item.id,
+            EventBody::ItemStatusChanged {
+                item,
+                status,
+                location_id,
+            },
+            Some(reason),
+        ),
     };
     receipt(&s, &who, &headers, id, body, reason).await
 }
@@ -175,22 +264,53 @@ pub struct StockRequest {
 /// Records an ammunition stock movement of a lot at a location.
 #[utoipa::path(post, path = "/api/v1/ammo-lots/{id}/stock", tag = "custody", params(("id" = Uuid, Path)), request_body = StockRequest, security(("bearer" = [])),
     responses((status = 201, body = EventReceipt), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn stock(State(s): State<AppState>, who: Caller, headers: HeaderMap, ApiPath(id): ApiPath<Uuid>, ApiJson(r): ApiJson<StockRequest>) -> Result<(StatusCode, Json<EventReceipt>), ApiError> {
-    let body = EventBody::AmmoStockChanged { lot_id: id, location_id: r.location_id, delta: r.delta, movement: r.movement, person_id: r.person_id };
+pub async fn stock(
+    State(s): State<AppState>,
+    who: Caller,
+    headers: HeaderMap,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(r): ApiJson<StockRequest>,
+) -> Result<(StatusCode, Json<EventReceipt>), ApiError> {
+    let body = EventBody::AmmoStockChanged {
+        lot_id: id,
+        location_id: r.location_id,
+        delta: r.delta,
+        movement: r.movement,
+        person_id: r.person_id,
+    };
     receipt(&s, &who, &headers, id, body, r.reason).await
 }
 
 /// Ammunition stock per lot and location.
 #[utoipa::path(get, path = "/api/v1/ammo-stock", tag = "custody", params(PageParams), security(("bearer" = [])),
     responses((status = 200, body = ListResponse)))]
-pub async fn ammo_stock(State(s): State<AppState>, who: Caller, ApiQuery(p): ApiQuery<PageParams>) -> Result<Json<ListResponse>, ApiError> {
+pub async fn ammo_stock(
+    State(s): State<AppState>,
+    who: Caller,
+    ApiQuery(p): ApiQuery<PageParams>,
+) -> Result<Json<ListResponse>, ApiError> {
     let req = p.to_req()?;
     let page = s.app.list_docs(&who.0, EntityKind::AmmoStock, req).await?;
-    Ok(Json(ListResponse { items: page.items, total: page.total, offset: req.offset, limit: req.limit }))
+    Ok(Json(ListResponse {
+        items: page.items,
+        total: page.total,
+        offset: req.offset,
+        limit: req.limit,
+    }))
 }
 
-async fn receipt(s: &AppState, who: &Caller, headers: &HeaderMap, id: Uuid, body: EventBody, reason: Option<String>) -> Result<(StatusCode, Json<EventReceipt>), ApiError> {
-    let appended = s.app.record_event(&who.0, body, meta_from(headers, reason)?).await?;
+async fn receipt(
+    s: &AppState,
+    who: &Caller,
+    headers: &HeaderMap,
+    id: Uuid,
+    body: EventBody,
+    reason: Option<String>,
+) -> Result<(StatusCode, Json<EventReceipt>), ApiError> {
+    let appended = s
+        .app
+        .record_event(&who.0, body, meta_from(headers, reason)?)
+        .await?;
     Ok((StatusCode::CREATED, Json(EventReceipt::new(id, appended))))
 }
 

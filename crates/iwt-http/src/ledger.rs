@@ -1,11 +1,11 @@
 //! The ledger as seen over the API: tree state and decoded entries.
+use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiQuery};
-use crate::AppState;
-use axum::extract::State;
 use axum::Json;
-use iwt_app::queries::{history_entry, HistoryEntry};
+use axum::extract::State;
 use iwt_app::AppError;
+use iwt_app::queries::{HistoryEntry, history_entry};
 use iwt_domain::DomainError;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -38,20 +38,35 @@ pub struct EntryRange {
 pub async fn state(State(s): State<AppState>, who: Caller) -> Result<Json<LedgerState>, ApiError> {
     require_reader(&who)?;
     let st = s.app.store().log_state().await.map_err(AppError::from)?;
-    Ok(Json(LedgerState { size: st.size, root: st.root.iter().map(|b| format!("{b:02x}")).collect() }))
+    Ok(Json(LedgerState {
+        size: st.size,
+        root: st.root.iter().map(|b| format!("{b:02x}")).collect(),
+    }))
 }
 
 /// Decoded ledger entries in index order.
 #[utoipa::path(get, path = "/api/v1/ledger/events", tag = "ledger", params(EntryRange), security(("bearer" = [])),
     responses((status = 200, body = Vec<HistoryEntry>), (status = 401, body = crate::error::ErrorBody)))]
-pub async fn events(State(s): State<AppState>, who: Caller, ApiQuery(r): ApiQuery<EntryRange>) -> Result<Json<Vec<HistoryEntry>>, ApiError> {
+pub async fn events(
+    State(s): State<AppState>,
+    who: Caller,
+    ApiQuery(r): ApiQuery<EntryRange>,
+) -> Result<Json<Vec<HistoryEntry>>, ApiError> {
     require_reader(&who)?;
     let limit = r.limit.unwrap_or(100);
     if !(1..=1000).contains(&limit) {
         return Err(DomainError::field("limit", "must be between 1 and 1000").into());
     }
-    let entries = s.app.store().entries(r.from.unwrap_or(0), limit).await.map_err(AppError::from)?;
-    let out = entries.iter().map(history_entry).collect::<Result<Vec<_>, _>>()?;
+    let entries = s
+        .app
+        .store()
+        .entries(r.from.unwrap_or(0), limit)
+        .await
+        .map_err(AppError::from)?;
+    let out = entries
+        .iter()
+        .map(history_entry)
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(Json(out))
 }
 
@@ -64,5 +79,7 @@ fn require_reader(who: &Caller) -> Result<(), ApiError> {
 }
 
 pub(crate) fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(state)).routes(routes!(events))
+    OpenApiRouter::new()
+        .routes(routes!(state))
+        .routes(routes!(events))
 }

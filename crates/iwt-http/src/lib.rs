@@ -10,8 +10,8 @@ mod registry;
 
 pub use error::ApiError;
 
-use axum::extract::DefaultBodyLimit;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use iwt_app::App;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -77,7 +77,9 @@ pub fn router(app: App) -> Router {
     let state = AppState { app };
     api.route(
         "/api/v1/openapi.json",
-        axum::routing::get(move || async move { ([("content-type", "application/json")], doc_json) }),
+        axum::routing::get(
+            move || async move { ([("content-type", "application/json")], doc_json) },
+        ),
     )
     .route("/healthz", axum::routing::get(health::healthz))
     .route("/", axum::routing::get(health::index))

@@ -1,12 +1,12 @@
 //! Registry routes: for every record kind, list, create, get, correct and history under
 //! `/api/v1/<kind path>`. One macro writes the thin, OpenAPI-annotated handlers; the
 //! work is done by the shared functions below.
+use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery};
-use crate::AppState;
+use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::Json;
 use iwt_app::commands::Meta;
 use iwt_app::queries::HistoryEntry;
 use iwt_app::{Appended, PageReq};
@@ -38,7 +38,10 @@ impl PageParams {
         if !(1..=1000).contains(&limit) {
             return Err(DomainError::field("limit", "must be between 1 and 1000").into());
         }
-        Ok(PageReq { offset: self.offset.unwrap_or(0), limit })
+        Ok(PageReq {
+            offset: self.offset.unwrap_or(0),
+            limit,
+        })
     }
 }
 
@@ -98,7 +101,13 @@ pub struct EventReceipt {
 
 impl EventReceipt {
     pub(crate) fn new(id: Uuid, a: Appended) -> Self {
-        Self { id, index: a.index, event_id: a.event_id, leaf_hash: hex_hash(&a.leaf_hash), duplicate: a.duplicate }
+        Self {
+            id,
+            index: a.index,
+            event_id: a.event_id,
+            leaf_hash: hex_hash(&a.leaf_hash),
+            duplicate: a.duplicate,
+        }
     }
 }
 
@@ -117,7 +126,11 @@ pub(crate) fn meta_from(headers: &HeaderMap, reason: Option<String>) -> Result<M
         ),
         None => None,
     };
-    Ok(Meta { event_id, occurred_at: None, reason })
+    Ok(Meta {
+        event_id,
+        occurred_at: None,
+        reason,
+    })
 }
 
 /// A person as entered: roster fields plus personal data kept off the ledger.
@@ -164,7 +177,11 @@ impl IntoRecord for PersonInput {
             rank: self.rank,
             status: self.status,
         };
-        let personal = PersonalData { given_name: self.given_name, family_name: self.family_name, date_of_birth: self.date_of_birth };
+        let personal = PersonalData {
+            given_name: self.given_name,
+            family_name: self.family_name,
+            date_of_birth: self.date_of_birth,
+        };
         (Record::Person(person), Some(personal))
     }
 }
@@ -178,22 +195,65 @@ macro_rules! plain_records {
         }
     )*};
 }
-plain_records!(FirearmModel, Firearm, Part, Equipment, AmmoLot, Site, Location, ReadPoint, Unit, Post, Shift, AssignmentType, QualificationType, Qualification, TagBinding);
+plain_records!(
+    FirearmModel,
+    Firearm,
+    Part,
+    Equipment,
+    AmmoLot,
+    Site,
+    Location,
+    ReadPoint,
+    Unit,
+    Post,
+    Shift,
+    AssignmentType,
+    QualificationType,
+    Qualification,
+    TagBinding
+);
 
-async fn list_kind(s: &AppState, who: &Caller, kind: EntityKind, p: PageParams) -> Result<Json<ListResponse>, ApiError> {
+async fn list_kind(
+    s: &AppState,
+    who: &Caller,
+    kind: EntityKind,
+    p: PageParams,
+) -> Result<Json<ListResponse>, ApiError> {
     let req = p.to_req()?;
     let page = s.app.list_docs(&who.0, kind, req).await?;
-    Ok(Json(ListResponse { items: page.items, total: page.total, offset: req.offset, limit: req.limit }))
+    Ok(Json(ListResponse {
+        items: page.items,
+        total: page.total,
+        offset: req.offset,
+        limit: req.limit,
+    }))
 }
 
-async fn create_kind(s: &AppState, who: &Caller, headers: &HeaderMap, input: impl IntoRecord) -> Result<(StatusCode, Json<EventReceipt>), ApiError> {
+async fn create_kind(
+    s: &AppState,
+    who: &Caller,
+    headers: &HeaderMap,
+    input: impl IntoRecord,
+) -> Result<(StatusCode, Json<EventReceipt>), ApiError> {
     let (record, personal) = input.into_parts();
-    let (id, appended) = s.app.create_record(&who.0, record, personal, meta_from(headers, None)?).await?;
-    let status = if appended.duplicate { StatusCode::OK } else { StatusCode::CREATED };
+    let (id, appended) = s
+        .app
+        .create_record(&who.0, record, personal, meta_from(headers, None)?)
+        .await?;
+    let status = if appended.duplicate {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
     Ok((status, Json(EventReceipt::new(id, appended))))
 }
 
-async fn get_kind(s: &AppState, who: &Caller, kind: EntityKind, id: Uuid) -> Result<Json<Value>, ApiError> {
+async fn get_kind(
+    s: &AppState,
+    who: &Caller,
+    kind: EntityKind,
+    id: Uuid,
+) -> Result<Json<Value>, ApiError> {
     Ok(Json(s.app.get_doc(&who.0, kind, id).await?))
 }
 
@@ -209,11 +269,20 @@ async fn correct_kind(
 ) -> Result<(StatusCode, Json<EventReceipt>), ApiError> {
     let (record, personal) = input.into_parts();
     let meta = meta_from(headers, Some(reason))?;
-    let appended = s.app.correct_record(&who.0, kind, id, record, personal, corrects, meta).await?;
+    let appended = s
+        .app
+        .correct_record(&who.0, kind, id, record, personal, corrects, meta)
+        .await?;
     Ok((StatusCode::CREATED, Json(EventReceipt::new(id, appended))))
 }
 
-async fn history_kind(s: &AppState, who: &Caller, kind: EntityKind, id: Uuid, p: PageParams) -> Result<Json<Vec<HistoryEntry>>, ApiError> {
+async fn history_kind(
+    s: &AppState,
+    who: &Caller,
+    kind: EntityKind,
+    id: Uuid,
+    p: PageParams,
+) -> Result<Json<Vec<HistoryEntry>>, ApiError> {
     Ok(Json(s.app.history(&who.0, kind, id, p.to_req()?).await?))
 }
 
@@ -282,38 +351,166 @@ macro_rules! registry_kind {
     };
 }
 
-registry_kind!(firearm_models, FirearmModel, EntityKind::FirearmModel, FirearmModelCorrection,
-    "/api/v1/firearm-models", "/api/v1/firearm-models/{id}", "/api/v1/firearm-models/{id}/corrections", "/api/v1/firearm-models/{id}/history");
-registry_kind!(firearms, Firearm, EntityKind::Firearm, FirearmCorrection,
-    "/api/v1/firearms", "/api/v1/firearms/{id}", "/api/v1/firearms/{id}/corrections", "/api/v1/firearms/{id}/history");
-registry_kind!(parts, Part, EntityKind::Part, PartCorrection,
-    "/api/v1/parts", "/api/v1/parts/{id}", "/api/v1/parts/{id}/corrections", "/api/v1/parts/{id}/history");
-registry_kind!(equipment, Equipment, EntityKind::Equipment, EquipmentCorrection,
-    "/api/v1/equipment", "/api/v1/equipment/{id}", "/api/v1/equipment/{id}/corrections", "/api/v1/equipment/{id}/history");
-registry_kind!(ammo_lots, AmmoLot, EntityKind::AmmoLot, AmmoLotCorrection,
-    "/api/v1/ammo-lots", "/api/v1/ammo-lots/{id}", "/api/v1/ammo-lots/{id}/corrections", "/api/v1/ammo-lots/{id}/history");
-registry_kind!(sites, Site, EntityKind::Site, SiteCorrection,
-    "/api/v1/sites", "/api/v1/sites/{id}", "/api/v1/sites/{id}/corrections", "/api/v1/sites/{id}/history");
-registry_kind!(locations, Location, EntityKind::Location, LocationCorrection,
-    "/api/v1/locations", "/api/v1/locations/{id}", "/api/v1/locations/{id}/corrections", "/api/v1/locations/{id}/history");
-registry_kind!(read_points, ReadPoint, EntityKind::ReadPoint, ReadPointCorrection,
-    "/api/v1/read-points", "/api/v1/read-points/{id}", "/api/v1/read-points/{id}/corrections", "/api/v1/read-points/{id}/history");
-registry_kind!(units, Unit, EntityKind::Unit, UnitCorrection,
-    "/api/v1/units", "/api/v1/units/{id}", "/api/v1/units/{id}/corrections", "/api/v1/units/{id}/history");
-registry_kind!(posts, Post, EntityKind::Post, PostCorrection,
-    "/api/v1/posts", "/api/v1/posts/{id}", "/api/v1/posts/{id}/corrections", "/api/v1/posts/{id}/history");
-registry_kind!(shifts, Shift, EntityKind::Shift, ShiftCorrection,
-    "/api/v1/shifts", "/api/v1/shifts/{id}", "/api/v1/shifts/{id}/corrections", "/api/v1/shifts/{id}/history");
-registry_kind!(assignment_types, AssignmentType, EntityKind::AssignmentType, AssignmentTypeCorrection,
-    "/api/v1/assignment-types", "/api/v1/assignment-types/{id}", "/api/v1/assignment-types/{id}/corrections", "/api/v1/assignment-types/{id}/history");
-registry_kind!(personnel, PersonInput, EntityKind::Person, PersonCorrection,
-    "/api/v1/personnel", "/api/v1/personnel/{id}", "/api/v1/personnel/{id}/corrections", "/api/v1/personnel/{id}/history");
-registry_kind!(qualification_types, QualificationType, EntityKind::QualificationType, QualificationTypeCorrection,
-    "/api/v1/qualification-types", "/api/v1/qualification-types/{id}", "/api/v1/qualification-types/{id}/corrections", "/api/v1/qualification-types/{id}/history");
-registry_kind!(qualifications, Qualification, EntityKind::Qualification, QualificationCorrection,
-    "/api/v1/qualifications", "/api/v1/qualifications/{id}", "/api/v1/qualifications/{id}/corrections", "/api/v1/qualifications/{id}/history");
-registry_kind!(tag_bindings, TagBinding, EntityKind::TagBinding, TagBindingCorrection,
-    "/api/v1/tag-bindings", "/api/v1/tag-bindings/{id}", "/api/v1/tag-bindings/{id}/corrections", "/api/v1/tag-bindings/{id}/history");
+registry_kind!(
+    firearm_models,
+    FirearmModel,
+    EntityKind::FirearmModel,
+    FirearmModelCorrection,
+    "/api/v1/firearm-models",
+    "/api/v1/firearm-models/{id}",
+    "/api/v1/firearm-models/{id}/corrections",
+    "/api/v1/firearm-models/{id}/history"
+);
+registry_kind!(
+    firearms,
+    Firearm,
+    EntityKind::Firearm,
+    FirearmCorrection,
+    "/api/v1/firearms",
+    "/api/v1/firearms/{id}",
+    "/api/v1/firearms/{id}/corrections",
+    "/api/v1/firearms/{id}/history"
+);
+registry_kind!(
+    parts,
+    Part,
+    EntityKind::Part,
+    PartCorrection,
+    "/api/v1/parts",
+    "/api/v1/parts/{id}",
+    "/api/v1/parts/{id}/corrections",
+    "/api/v1/parts/{id}/history"
+);
+registry_kind!(
+    equipment,
+    Equipment,
+    EntityKind::Equipment,
+    EquipmentCorrection,
+    "/api/v1/equipment",
+    "/api/v1/equipment/{id}",
+    "/api/v1/equipment/{id}/corrections",
+    "/api/v1/equipment/{id}/history"
+);
+registry_kind!(
+    ammo_lots,
+    AmmoLot,
+    EntityKind::AmmoLot,
+    AmmoLotCorrection,
+    "/api/v1/ammo-lots",
+    "/api/v1/ammo-lots/{id}",
+    "/api/v1/ammo-lots/{id}/corrections",
+    "/api/v1/ammo-lots/{id}/history"
+);
+registry_kind!(
+    sites,
+    Site,
+    EntityKind::Site,
+    SiteCorrection,
+    "/api/v1/sites",
+    "/api/v1/sites/{id}",
+    "/api/v1/sites/{id}/corrections",
+    "/api/v1/sites/{id}/history"
+);
+registry_kind!(
+    locations,
+    Location,
+    EntityKind::Location,
+    LocationCorrection,
+    "/api/v1/locations",
+    "/api/v1/locations/{id}",
+    "/api/v1/locations/{id}/corrections",
+    "/api/v1/locations/{id}/history"
+);
+registry_kind!(
+    read_points,
+    ReadPoint,
+    EntityKind::ReadPoint,
+    ReadPointCorrection,
+    "/api/v1/read-points",
+    "/api/v1/read-points/{id}",
+    "/api/v1/read-points/{id}/corrections",
+    "/api/v1/read-points/{id}/history"
+);
+registry_kind!(
+    units,
+    Unit,
+    EntityKind::Unit,
+    UnitCorrection,
+    "/api/v1/units",
+    "/api/v1/units/{id}",
+    "/api/v1/units/{id}/corrections",
+    "/api/v1/units/{id}/history"
+);
+registry_kind!(
+    posts,
+    Post,
+    EntityKind::Post,
+    PostCorrection,
+    "/api/v1/posts",
+    "/api/v1/posts/{id}",
+    "/api/v1/posts/{id}/corrections",
+    "/api/v1/posts/{id}/history"
+);
+registry_kind!(
+    shifts,
+    Shift,
+    EntityKind::Shift,
+    ShiftCorrection,
+    "/api/v1/shifts",
+    "/api/v1/shifts/{id}",
+    "/api/v1/shifts/{id}/corrections",
+    "/api/v1/shifts/{id}/history"
+);
+registry_kind!(
+    assignment_types,
+    AssignmentType,
+    EntityKind::AssignmentType,
+    AssignmentTypeCorrection,
+    "/api/v1/assignment-types",
+    "/api/v1/assignment-types/{id}",
+    "/api/v1/assignment-types/{id}/corrections",
+    "/api/v1/assignment-types/{id}/history"
+);
+registry_kind!(
+    personnel,
+    PersonInput,
+    EntityKind::Person,
+    PersonCorrection,
+    "/api/v1/personnel",
+    "/api/v1/personnel/{id}",
+    "/api/v1/personnel/{id}/corrections",
+    "/api/v1/personnel/{id}/history"
+);
+registry_kind!(
+    qualification_types,
+    QualificationType,
+    EntityKind::QualificationType,
+    QualificationTypeCorrection,
+    "/api/v1/qualification-types",
+    "/api/v1/qualification-types/{id}",
+    "/api/v1/qualification-types/{id}/corrections",
+    "/api/v1/qualification-types/{id}/history"
+);
+registry_kind!(
+    qualifications,
+    Qualification,
+    EntityKind::Qualification,
+    QualificationCorrection,
+    "/api/v1/qualifications",
+    "/api/v1/qualifications/{id}",
+    "/api/v1/qualifications/{id}/corrections",
+    "/api/v1/qualifications/{id}/history"
+);
+registry_kind!(
+    tag_bindings,
+    TagBinding,
+    EntityKind::TagBinding,
+    TagBindingCorrection,
+    "/api/v1/tag-bindings",
+    "/api/v1/tag-bindings/{id}",
+    "/api/v1/tag-bindings/{id}/corrections",
+    "/api/v1/tag-bindings/{id}/history"
+);
 
 pub(crate) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

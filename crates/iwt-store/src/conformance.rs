@@ -20,11 +20,11 @@
 //!
 //! The suite is test support: it panics instead of returning errors.
 use crate::{Credential, LogState, NewEntry, PageReq, PersonalRecord, Store, StoreError, WriteTx};
+use iwt_domain::EntityKind;
 use iwt_domain::projection::Row;
 use iwt_domain::records::Key;
-use iwt_domain::EntityKind;
-use iwt_ledger::{leaf_hash, Frontier, EMPTY_ROOT};
-use serde_json::{json, Value};
+use iwt_ledger::{EMPTY_ROOT, Frontier, leaf_hash};
+use serde_json::{Value, json};
 use std::future::Future;
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -88,10 +88,14 @@ impl RawSql {
     pub async fn drop_append_only_guard(&self) -> Result<(), StoreError> {
         match self {
             RawSql::Sqlite(_) => {
-                self.execute("DROP TRIGGER log_entries_no_update; DROP TRIGGER log_entries_no_delete;").await?;
+                self.execute(
+                    "DROP TRIGGER log_entries_no_update; DROP TRIGGER log_entries_no_delete;",
+                )
+                .await?;
             }
             RawSql::Postgres(_) => {
-                self.execute("ALTER TABLE log_entries DISABLE TRIGGER USER").await?;
+                self.execute("ALTER TABLE log_entries DISABLE TRIGGER USER")
+                    .await?;
             }
         }
         Ok(())
@@ -158,8 +162,17 @@ impl TestDb {
                     .expect("SQLite URL")
                     .create_if_missing(true)
                     .busy_timeout(Duration::from_secs(30));
-                let raw = RawSql::Sqlite(sqlx::sqlite::SqlitePoolOptions::new().max_connections(1).connect_lazy_with(opts));
-                Some(TestDb { backend, url, raw, cleanup: Cleanup::Dir(dir) })
+                let raw = RawSql::Sqlite(
+                    sqlx::sqlite::SqlitePoolOptions::new()
+                        .max_connections(1)
+                        .connect_lazy_with(opts),
+                );
+                Some(TestDb {
+                    backend,
+                    url,
+                    raw,
+                    cleanup: Cleanup::Dir(dir),
+                })
             }
             Backend::Postgres => {
                 let Ok(admin_url) = std::env::var(PG_URL_ENV) else {
@@ -179,9 +192,17 @@ impl TestDb {
                 admin.close().await;
                 let url = with_database(&admin_url, &name);
                 let raw = RawSql::Postgres(
-                    sqlx::postgres::PgPoolOptions::new().max_connections(2).connect_lazy(&url).expect("PostgreSQL URL"),
+                    sqlx::postgres::PgPoolOptions::new()
+                        .max_connections(2)
+                        .connect_lazy(&url)
+                        .expect("PostgreSQL URL"),
                 );
-                Some(TestDb { backend, url, raw, cleanup: Cleanup::PgDatabase { admin_url, name } })
+                Some(TestDb {
+                    backend,
+                    url,
+                    raw,
+                    cleanup: Cleanup::PgDatabase { admin_url, name },
+                })
             }
         }
     }
@@ -200,9 +221,16 @@ impl TestDb {
                 let _ = std::fs::remove_dir_all(dir);
             }
             Cleanup::PgDatabase { admin_url, name } => {
-                if let Ok(admin) = sqlx::postgres::PgPoolOptions::new().max_connections(1).connect(admin_url).await {
+                if let Ok(admin) = sqlx::postgres::PgPoolOptions::new()
+                    .max_connections(1)
+                    .connect(admin_url)
+                    .await
+                {
                     let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-                    if let Err(e) = sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&admin).await {
+                    if let Err(e) = sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                        .execute(&admin)
+                        .await
+                    {
                         eprintln!("note: could not drop test database {name}: {e}");
                     }
                     admin.close().await;
@@ -220,7 +248,9 @@ where
     F: FnOnce(Arc<TestDb>) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
-    let Some(db) = TestDb::create(backend).await else { return };
+    let Some(db) = TestDb::create(backend).await else {
+        return;
+    };
     let db = Arc::new(db);
     let outcome = tokio::spawn(f(db.clone())).await;
     db.cleanup().await;
@@ -303,7 +333,12 @@ impl Entry {
         // Every byte value, including NUL, must survive the round trip.
         let mut leaf: Vec<u8> = (0..=255u8).collect();
         leaf.extend_from_slice(&idx.to_be_bytes());
-        Self { idx, event_id: Uuid::now_v7(), leaf, subjects }
+        Self {
+            idx,
+            event_id: Uuid::now_v7(),
+            leaf,
+            subjects,
+        }
     }
 
     fn new_entry(&self) -> NewEntry<'_> {
@@ -319,7 +354,12 @@ impl Entry {
     }
 
     fn stored(&self) -> crate::StoredEntry {
-        crate::StoredEntry { idx: self.idx, event_id: self.event_id, leaf: self.leaf.clone(), leaf_hash: leaf_hash(&self.leaf) }
+        crate::StoredEntry {
+            idx: self.idx,
+            event_id: self.event_id,
+            leaf: self.leaf.clone(),
+            leaf_hash: leaf_hash(&self.leaf),
+        }
     }
 }
 
@@ -330,7 +370,11 @@ async fn append_all(tx: &mut dyn WriteTx, frontier: &mut Frontier, entries: &[En
         tx.append(&e.new_entry()).await.expect("append");
         frontier.push(leaf_hash(&e.leaf));
     }
-    let state = LogState { size: frontier.size(), root: frontier.root(), frontier: frontier.to_bytes() };
+    let state = LogState {
+        size: frontier.size(),
+        root: frontier.root(),
+        frontier: frontier.to_bytes(),
+    };
     tx.set_log_state(&state).await.expect("set_log_state");
     state
 }
@@ -341,15 +385,28 @@ fn row(kind: EntityKind, id: Uuid, updated_index: u64, record: Value, keys: Vec<
         "kind": kind, "id": id, "record": record, "personal": null, "state": {},
         "created_index": updated_index, "updated_index": updated_index, "corrections": [],
     });
-    Row { kind, id, doc, keys }
+    Row {
+        kind,
+        id,
+        doc,
+        keys,
+    }
 }
 
 fn unique(name: &str, value: &str) -> Key {
-    Key { name: name.to_owned(), value: value.to_owned(), unique: true }
+    Key {
+        name: name.to_owned(),
+        value: value.to_owned(),
+        unique: true,
+    }
 }
 
 fn search(name: &str, value: &str) -> Key {
-    Key { name: name.to_owned(), value: value.to_owned(), unique: false }
+    Key {
+        name: name.to_owned(),
+        value: value.to_owned(),
+        unique: false,
+    }
 }
 
 fn page(offset: u64, limit: u32) -> PageReq {
@@ -357,7 +414,14 @@ fn page(offset: u64, limit: u32) -> PageReq {
 }
 
 fn ids(docs: &[Value]) -> Vec<Uuid> {
-    docs.iter().map(|d| d["id"].as_str().and_then(|s| Uuid::parse_str(s).ok()).expect("doc has an id")).collect()
+    docs.iter()
+        .map(|d| {
+            d["id"]
+                .as_str()
+                .and_then(|s| Uuid::parse_str(s).ok())
+                .expect("doc has an id")
+        })
+        .collect()
 }
 
 fn sorted<T: Ord>(mut v: Vec<T>) -> Vec<T> {
@@ -425,12 +489,33 @@ pub async fn case_empty_log_state(db: Arc<TestDb>) {
     let frontier = Frontier::from_bytes(&state.frontier).expect("stored frontier parses");
     assert_eq!(frontier, Frontier::new());
     assert!(store.entries(0, 100).await.expect("entries").is_empty());
-    assert!(store.entry_by_event_id(Uuid::now_v7()).await.expect("entry_by_event_id").is_none());
-    assert!(store.subject_entries(Uuid::now_v7(), PageReq::default()).await.expect("subject_entries").is_empty());
-    let list = store.list_docs(EntityKind::Site, PageReq::default()).await.expect("list_docs");
+    assert!(
+        store
+            .entry_by_event_id(Uuid::now_v7())
+            .await
+            .expect("entry_by_event_id")
+            .is_none()
+    );
+    assert!(
+        store
+            .subject_entries(Uuid::now_v7(), PageReq::default())
+            .await
+            .expect("subject_entries")
+            .is_empty()
+    );
+    let list = store
+        .list_docs(EntityKind::Site, PageReq::default())
+        .await
+        .expect("list_docs");
     assert_eq!((list.items.len(), list.total), (0, 0));
     assert!(store.all_rows().await.expect("all_rows").is_empty());
-    assert!(store.all_personal_data().await.expect("all_personal_data").is_empty());
+    assert!(
+        store
+            .all_personal_data()
+            .await
+            .expect("all_personal_data")
+            .is_empty()
+    );
     assert_eq!(store.account_count().await.expect("account_count"), 0);
     let mut tx = store.begin_write().await.expect("begin_write");
     assert_eq!(tx.log_state().await.expect("tx log_state"), state);
@@ -453,14 +538,24 @@ pub async fn case_append_and_read_back(db: Arc<TestDb>) {
         vec![("location", b)],
         vec![("location", b), ("site", a)],
     ];
-    let entries: Vec<Entry> = subjects.into_iter().enumerate().map(|(i, s)| Entry::new(i as u64, s)).collect();
+    let entries: Vec<Entry> = subjects
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| Entry::new(i as u64, s))
+        .collect();
     let site_ids = sorted(fresh_ids(7));
     let rows: Vec<Row> = site_ids
         .iter()
         .enumerate()
         .map(|(i, id)| {
             let rec = json!({"code": format!("S{i}"), "name": "Zentrale Ärmelkanal ✓", "n": i});
-            row(EntityKind::Site, *id, i as u64, rec, vec![unique("code", &format!("S{i}"))])
+            row(
+                EntityKind::Site,
+                *id,
+                i as u64,
+                rec,
+                vec![unique("code", &format!("S{i}"))],
+            )
         })
         .collect();
     let loc = row(EntityKind::Location, b, 1, json!({"code": "L"}), vec![]);
@@ -482,50 +577,153 @@ pub async fn case_append_and_read_back(db: Arc<TestDb>) {
     // Entries with paging.
     let want: Vec<_> = entries.iter().map(Entry::stored).collect();
     assert_eq!(store.entries(0, 100).await.expect("entries"), want);
-    assert_eq!(store.entries(2, 3).await.expect("entries"), want[2..5].to_vec());
-    assert_eq!(store.entries(5, 3).await.expect("entries"), want[5..].to_vec());
+    assert_eq!(
+        store.entries(2, 3).await.expect("entries"),
+        want[2..5].to_vec()
+    );
+    assert_eq!(
+        store.entries(5, 3).await.expect("entries"),
+        want[5..].to_vec()
+    );
     assert!(store.entries(6, 3).await.expect("entries").is_empty());
     assert!(store.entries(0, 0).await.expect("entries").is_empty());
 
     // By event id.
     for e in &entries {
-        assert_eq!(store.entry_by_event_id(e.event_id).await.expect("entry_by_event_id"), Some(e.stored()));
+        assert_eq!(
+            store
+                .entry_by_event_id(e.event_id)
+                .await
+                .expect("entry_by_event_id"),
+            Some(e.stored())
+        );
     }
-    assert_eq!(store.entry_by_event_id(Uuid::now_v7()).await.expect("entry_by_event_id"), None);
+    assert_eq!(
+        store
+            .entry_by_event_id(Uuid::now_v7())
+            .await
+            .expect("entry_by_event_id"),
+        None
+    );
 
     // Subject entries in index order, with paging.
-    let of = |s: Uuid| -> Vec<u64> { entries.iter().filter(|e| e.subjects.iter().any(|x| x.1 == s)).map(|e| e.idx).collect() };
+    let of = |s: Uuid| -> Vec<u64> {
+        entries
+            .iter()
+            .filter(|e| e.subjects.iter().any(|x| x.1 == s))
+            .map(|e| e.idx)
+            .collect()
+    };
     let idxs = |v: Vec<crate::StoredEntry>| v.into_iter().map(|e| e.idx).collect::<Vec<_>>();
     assert_eq!(of(a), vec![0, 2, 3, 5]);
-    assert_eq!(idxs(store.subject_entries(a, PageReq::default()).await.expect("subject_entries")), of(a));
-    assert_eq!(idxs(store.subject_entries(b, PageReq::default()).await.expect("subject_entries")), of(b));
-    assert_eq!(idxs(store.subject_entries(a, page(1, 2)).await.expect("subject_entries")), vec![2, 3]);
-    assert_eq!(idxs(store.subject_entries(a, page(3, 10)).await.expect("subject_entries")), vec![5]);
-    assert!(store.subject_entries(a, page(4, 10)).await.expect("subject_entries").is_empty());
-    let full = store.subject_entries(b, page(0, 1)).await.expect("subject_entries");
-    assert_eq!(full, vec![want[1].clone()], "subject entries carry the full entry");
+    assert_eq!(
+        idxs(
+            store
+                .subject_entries(a, PageReq::default())
+                .await
+                .expect("subject_entries")
+        ),
+        of(a)
+    );
+    assert_eq!(
+        idxs(
+            store
+                .subject_entries(b, PageReq::default())
+                .await
+                .expect("subject_entries")
+        ),
+        of(b)
+    );
+    assert_eq!(
+        idxs(
+            store
+                .subject_entries(a, page(1, 2))
+                .await
+                .expect("subject_entries")
+        ),
+        vec![2, 3]
+    );
+    assert_eq!(
+        idxs(
+            store
+                .subject_entries(a, page(3, 10))
+                .await
+                .expect("subject_entries")
+        ),
+        vec![5]
+    );
+    assert!(
+        store
+            .subject_entries(a, page(4, 10))
+            .await
+            .expect("subject_entries")
+            .is_empty()
+    );
+    let full = store
+        .subject_entries(b, page(0, 1))
+        .await
+        .expect("subject_entries");
+    assert_eq!(
+        full,
+        vec![want[1].clone()],
+        "subject entries carry the full entry"
+    );
 
     // Documents.
     for r in rows.iter().chain([&loc]) {
-        assert_eq!(store.doc(r.kind, r.id).await.expect("doc").as_ref(), Some(&r.doc));
+        assert_eq!(
+            store.doc(r.kind, r.id).await.expect("doc").as_ref(),
+            Some(&r.doc)
+        );
     }
-    assert_eq!(store.doc(EntityKind::Site, b).await.expect("doc"), None, "kind is part of the key");
-    assert_eq!(store.doc(EntityKind::Site, Uuid::now_v7()).await.expect("doc"), None);
+    assert_eq!(
+        store.doc(EntityKind::Site, b).await.expect("doc"),
+        None,
+        "kind is part of the key"
+    );
+    assert_eq!(
+        store
+            .doc(EntityKind::Site, Uuid::now_v7())
+            .await
+            .expect("doc"),
+        None
+    );
 
     // Lists ordered by id, with paging and the total.
-    let all = store.list_docs(EntityKind::Site, page(0, 100)).await.expect("list_docs");
+    let all = store
+        .list_docs(EntityKind::Site, page(0, 100))
+        .await
+        .expect("list_docs");
     assert_eq!(all.total, 7);
     assert_eq!(ids(&all.items), site_ids);
-    assert_eq!(all.items, rows.iter().map(|r| r.doc.clone()).collect::<Vec<_>>());
-    let p = store.list_docs(EntityKind::Site, page(2, 3)).await.expect("list_docs");
+    assert_eq!(
+        all.items,
+        rows.iter().map(|r| r.doc.clone()).collect::<Vec<_>>()
+    );
+    let p = store
+        .list_docs(EntityKind::Site, page(2, 3))
+        .await
+        .expect("list_docs");
     assert_eq!((ids(&p.items), p.total), (site_ids[2..5].to_vec(), 7));
-    let p = store.list_docs(EntityKind::Site, page(6, 3)).await.expect("list_docs");
+    let p = store
+        .list_docs(EntityKind::Site, page(6, 3))
+        .await
+        .expect("list_docs");
     assert_eq!((ids(&p.items), p.total), (site_ids[6..].to_vec(), 7));
-    let p = store.list_docs(EntityKind::Site, page(10, 3)).await.expect("list_docs");
+    let p = store
+        .list_docs(EntityKind::Site, page(10, 3))
+        .await
+        .expect("list_docs");
     assert_eq!((p.items.len(), p.total), (0, 7));
-    let p = store.list_docs(EntityKind::Location, PageReq::default()).await.expect("list_docs");
+    let p = store
+        .list_docs(EntityKind::Location, PageReq::default())
+        .await
+        .expect("list_docs");
     assert_eq!((ids(&p.items), p.total), (vec![b], 1));
-    let p = store.list_docs(EntityKind::Firearm, PageReq::default()).await.expect("list_docs");
+    let p = store
+        .list_docs(EntityKind::Firearm, PageReq::default())
+        .await
+        .expect("list_docs");
     assert_eq!((p.items.len(), p.total), (0, 0));
 
     // A second transaction continues the log.
@@ -539,22 +737,48 @@ pub async fn case_append_and_read_back(db: Arc<TestDb>) {
     let mut hashes = leaf_hashes.clone();
     hashes.push(leaf_hash(&next[0].leaf));
     assert_eq!(state2.root, iwt_ledger::root_from_leaf_hashes(&hashes));
-    assert_eq!(idxs(store.subject_entries(a, PageReq::default()).await.expect("subject_entries")), vec![0, 2, 3, 5, 6]);
+    assert_eq!(
+        idxs(
+            store
+                .subject_entries(a, PageReq::default())
+                .await
+                .expect("subject_entries")
+        ),
+        vec![0, 2, 3, 5, 6]
+    );
 }
 
 /// Reads inside a write transaction see its own earlier writes.
 pub async fn case_reads_inside_write_tx(db: Arc<TestDb>) {
     let store = db.open().await;
     let (s, other) = (Uuid::now_v7(), Uuid::now_v7());
-    let entries = vec![Entry::new(0, vec![("site", s)]), Entry::new(1, vec![("site", s), ("location", other)])];
+    let entries = vec![
+        Entry::new(0, vec![("site", s)]),
+        Entry::new(1, vec![("site", s), ("location", other)]),
+    ];
     let mut tx = store.begin_write().await.expect("begin_write");
-    assert_eq!(tx.index_of_event(entries[0].event_id).await.expect("index_of_event"), None);
+    assert_eq!(
+        tx.index_of_event(entries[0].event_id)
+            .await
+            .expect("index_of_event"),
+        None
+    );
     assert_eq!(tx.subject_head(s).await.expect("subject_head"), None);
     let mut frontier = Frontier::new();
     let state = append_all(tx.as_mut(), &mut frontier, &entries).await;
     assert_eq!(tx.log_state().await.expect("log_state"), state);
-    assert_eq!(tx.index_of_event(entries[0].event_id).await.expect("index_of_event"), Some(0));
-    assert_eq!(tx.index_of_event(entries[1].event_id).await.expect("index_of_event"), Some(1));
+    assert_eq!(
+        tx.index_of_event(entries[0].event_id)
+            .await
+            .expect("index_of_event"),
+        Some(0)
+    );
+    assert_eq!(
+        tx.index_of_event(entries[1].event_id)
+            .await
+            .expect("index_of_event"),
+        Some(1)
+    );
     assert_eq!(tx.subject_head(s).await.expect("subject_head"), Some(1));
     assert_eq!(tx.subject_head(other).await.expect("subject_head"), Some(1));
     assert!(tx.subject_has(s, 0).await.expect("subject_has"));
@@ -562,20 +786,54 @@ pub async fn case_reads_inside_write_tx(db: Arc<TestDb>) {
     assert!(!tx.subject_has(other, 0).await.expect("subject_has"));
     assert!(!tx.subject_has(s, 2).await.expect("subject_has"));
 
-    let r = row(EntityKind::Site, s, 1, json!({"code": "HQ"}), vec![unique("code", "HQ"), search("name", "HQ")]);
+    let r = row(
+        EntityKind::Site,
+        s,
+        1,
+        json!({"code": "HQ"}),
+        vec![unique("code", "HQ"), search("name", "HQ")],
+    );
     assert_eq!(tx.doc(EntityKind::Site, s).await.expect("doc"), None);
     tx.put_row(&r).await.expect("put_row");
-    assert_eq!(tx.doc(EntityKind::Site, s).await.expect("doc"), Some(r.doc.clone()));
-    assert_eq!(tx.key_owner(EntityKind::Site, "code", "HQ").await.expect("key_owner"), Some(s));
-    assert_eq!(tx.key_owner(EntityKind::Site, "name", "HQ").await.expect("key_owner"), None, "search keys have no owner");
-    assert_eq!(tx.key_owner(EntityKind::Location, "code", "HQ").await.expect("key_owner"), None);
-    assert_eq!(tx.key_owner(EntityKind::Site, "code", "hq").await.expect("key_owner"), None, "values compare exactly");
+    assert_eq!(
+        tx.doc(EntityKind::Site, s).await.expect("doc"),
+        Some(r.doc.clone())
+    );
+    assert_eq!(
+        tx.key_owner(EntityKind::Site, "code", "HQ")
+            .await
+            .expect("key_owner"),
+        Some(s)
+    );
+    assert_eq!(
+        tx.key_owner(EntityKind::Site, "name", "HQ")
+            .await
+            .expect("key_owner"),
+        None,
+        "search keys have no owner"
+    );
+    assert_eq!(
+        tx.key_owner(EntityKind::Location, "code", "HQ")
+            .await
+            .expect("key_owner"),
+        None
+    );
+    assert_eq!(
+        tx.key_owner(EntityKind::Site, "code", "hq")
+            .await
+            .expect("key_owner"),
+        None,
+        "values compare exactly"
+    );
     // Uncommitted writes are invisible to readers.
     assert_eq!(store.log_state().await.expect("log_state").size, 0);
     assert_eq!(store.doc(EntityKind::Site, s).await.expect("doc"), None);
     tx.commit().await.expect("commit");
     assert_eq!(store.log_state().await.expect("log_state"), state);
-    assert_eq!(store.doc(EntityKind::Site, s).await.expect("doc"), Some(r.doc));
+    assert_eq!(
+        store.doc(EntityKind::Site, s).await.expect("doc"),
+        Some(r.doc)
+    );
 }
 
 /// `find_by_key`: exact and prefix matches on the normalised key values, by kind and
@@ -583,23 +841,70 @@ pub async fn case_reads_inside_write_tx(db: Arc<TestDb>) {
 pub async fn case_find_by_key_exact_and_prefix(db: Arc<TestDb>) {
     let store = db.open().await;
     let values = ["AB12", "ABC", "A", "AC", "AB", "ÄB1", "ÄC", "B", "ZZ"];
-    let ids_by_value: Vec<(String, Uuid)> = values.iter().map(|v| ((*v).to_owned(), Uuid::new_v4())).collect();
+    let ids_by_value: Vec<(String, Uuid)> = values
+        .iter()
+        .map(|v| ((*v).to_owned(), Uuid::new_v4()))
+        .collect();
     let mut rows: Vec<Row> = ids_by_value
         .iter()
-        .map(|(v, id)| row(EntityKind::Firearm, *id, 0, json!({"serial": v}), vec![search("serial", v), unique("manufacturer_serial", &format!("M|{v}"))]))
+        .map(|(v, id)| {
+            row(
+                EntityKind::Firearm,
+                *id,
+                0,
+                json!({"serial": v}),
+                vec![
+                    search("serial", v),
+                    unique("manufacturer_serial", &format!("M|{v}")),
+                ],
+            )
+        })
         .collect();
     // One record with two matching keys is found once.
     let twice = Uuid::new_v4();
-    rows.push(row(EntityKind::Firearm, twice, 0, json!({}), vec![search("marking", "AB-1"), search("marking", "AB-2"), search("serial", "X9")]));
+    rows.push(row(
+        EntityKind::Firearm,
+        twice,
+        0,
+        json!({}),
+        vec![
+            search("marking", "AB-1"),
+            search("marking", "AB-2"),
+            search("serial", "X9"),
+        ],
+    ));
     // Same name and value under another kind or another name do not match.
-    rows.push(row(EntityKind::Part, Uuid::new_v4(), 0, json!({}), vec![search("serial", "AB12")]));
-    rows.push(row(EntityKind::Firearm, Uuid::new_v4(), 0, json!({}), vec![search("other", "AB12")]));
+    rows.push(row(
+        EntityKind::Part,
+        Uuid::new_v4(),
+        0,
+        json!({}),
+        vec![search("serial", "AB12")],
+    ));
+    rows.push(row(
+        EntityKind::Firearm,
+        Uuid::new_v4(),
+        0,
+        json!({}),
+        vec![search("other", "AB12")],
+    ));
     commit_rows(store.as_ref(), &rows).await;
 
-    let id_of = |v: &str| ids_by_value.iter().find(|(x, _)| x == v).map(|(_, id)| *id).expect("value");
+    let id_of = |v: &str| {
+        ids_by_value
+            .iter()
+            .find(|(x, _)| x == v)
+            .map(|(_, id)| *id)
+            .expect("value")
+    };
     let find = |name: &'static str, value: &'static str, prefix: bool, p: PageReq| {
         let store = store.clone();
-        async move { store.find_by_key(EntityKind::Firearm, name, value, prefix, p).await.expect("find_by_key") }
+        async move {
+            store
+                .find_by_key(EntityKind::Firearm, name, value, prefix, p)
+                .await
+                .expect("find_by_key")
+        }
     };
 
     // Exact.
@@ -628,18 +933,41 @@ pub async fn case_find_by_key_exact_and_prefix(db: Arc<TestDb>) {
     let r = find("serial", "A", true, PageReq::default()).await;
     assert_eq!(r.total, 5);
     let r = find("serial", "Ä", true, PageReq::default()).await;
-    assert_eq!((ids(&r.items), r.total), (sorted(vec![id_of("ÄB1"), id_of("ÄC")]), 2));
+    assert_eq!(
+        (ids(&r.items), r.total),
+        (sorted(vec![id_of("ÄB1"), id_of("ÄC")]), 2)
+    );
     let r = find("serial", "ABC1", true, PageReq::default()).await;
     assert_eq!(r.total, 0);
     let r = find("serial", "", true, PageReq::default()).await;
-    assert_eq!(r.total, values.len() as u64 + 1, "the empty prefix matches every value of the key");
+    assert_eq!(
+        r.total,
+        values.len() as u64 + 1,
+        "the empty prefix matches every value of the key"
+    );
     let r = find("marking", "AB", true, PageReq::default()).await;
-    assert_eq!((ids(&r.items), r.total), (vec![twice], 1), "a record is listed once");
+    assert_eq!(
+        (ids(&r.items), r.total),
+        (vec![twice], 1),
+        "a record is listed once"
+    );
     let r = find("marking", "AB-2", false, PageReq::default()).await;
     assert_eq!((ids(&r.items), r.total), (vec![twice], 1));
-    let r = store.find_by_key(EntityKind::Part, "serial", "AB", true, PageReq::default()).await.expect("find_by_key");
+    let r = store
+        .find_by_key(EntityKind::Part, "serial", "AB", true, PageReq::default())
+        .await
+        .expect("find_by_key");
     assert_eq!(r.total, 1);
-    let r = store.find_by_key(EntityKind::Equipment, "serial", "AB", true, PageReq::default()).await.expect("find_by_key");
+    let r = store
+        .find_by_key(
+            EntityKind::Equipment,
+            "serial",
+            "AB",
+            true,
+            PageReq::default(),
+        )
+        .await
+        .expect("find_by_key");
     assert_eq!(r.total, 0);
 }
 
@@ -648,24 +976,84 @@ pub async fn case_find_by_key_exact_and_prefix(db: Arc<TestDb>) {
 pub async fn case_keys_replaced_on_put_row(db: Arc<TestDb>) {
     let store = db.open().await;
     let (x, y) = (Uuid::now_v7(), Uuid::now_v7());
-    commit_rows(store.as_ref(), &[row(EntityKind::Site, x, 0, json!({"code": "OLD"}), vec![unique("code", "OLD"), search("name", "OLDNAME")])]).await;
+    commit_rows(
+        store.as_ref(),
+        &[row(
+            EntityKind::Site,
+            x,
+            0,
+            json!({"code": "OLD"}),
+            vec![unique("code", "OLD"), search("name", "OLDNAME")],
+        )],
+    )
+    .await;
     let mut tx = store.begin_write().await.expect("begin_write");
-    assert_eq!(tx.key_owner(EntityKind::Site, "code", "OLD").await.expect("key_owner"), Some(x));
-    let newer = row(EntityKind::Site, x, 3, json!({"code": "NEW"}), vec![unique("code", "NEW"), search("name", "NEWNAME"), search("name", "NEWNAME")]);
+    assert_eq!(
+        tx.key_owner(EntityKind::Site, "code", "OLD")
+            .await
+            .expect("key_owner"),
+        Some(x)
+    );
+    let newer = row(
+        EntityKind::Site,
+        x,
+        3,
+        json!({"code": "NEW"}),
+        vec![
+            unique("code", "NEW"),
+            search("name", "NEWNAME"),
+            search("name", "NEWNAME"),
+        ],
+    );
     tx.put_row(&newer).await.expect("put_row");
-    assert_eq!(tx.key_owner(EntityKind::Site, "code", "OLD").await.expect("key_owner"), None);
-    assert_eq!(tx.key_owner(EntityKind::Site, "code", "NEW").await.expect("key_owner"), Some(x));
+    assert_eq!(
+        tx.key_owner(EntityKind::Site, "code", "OLD")
+            .await
+            .expect("key_owner"),
+        None
+    );
+    assert_eq!(
+        tx.key_owner(EntityKind::Site, "code", "NEW")
+            .await
+            .expect("key_owner"),
+        Some(x)
+    );
     // Another record takes the released key in the same transaction.
-    tx.put_row(&row(EntityKind::Site, y, 4, json!({"code": "OLD"}), vec![unique("code", "OLD")])).await.expect("put_row");
-    assert_eq!(tx.key_owner(EntityKind::Site, "code", "OLD").await.expect("key_owner"), Some(y));
+    tx.put_row(&row(
+        EntityKind::Site,
+        y,
+        4,
+        json!({"code": "OLD"}),
+        vec![unique("code", "OLD")],
+    ))
+    .await
+    .expect("put_row");
+    assert_eq!(
+        tx.key_owner(EntityKind::Site, "code", "OLD")
+            .await
+            .expect("key_owner"),
+        Some(y)
+    );
     tx.commit().await.expect("commit");
 
-    assert_eq!(store.doc(EntityKind::Site, x).await.expect("doc"), Some(newer.doc.clone()));
-    let list = store.list_docs(EntityKind::Site, PageReq::default()).await.expect("list_docs");
+    assert_eq!(
+        store.doc(EntityKind::Site, x).await.expect("doc"),
+        Some(newer.doc.clone())
+    );
+    let list = store
+        .list_docs(EntityKind::Site, PageReq::default())
+        .await
+        .expect("list_docs");
     assert_eq!(list.total, 2, "put_row replaces, it does not add");
     let by = |name: &'static str, value: &'static str| {
         let store = store.clone();
-        async move { ids(&store.find_by_key(EntityKind::Site, name, value, false, PageReq::default()).await.expect("find_by_key").items) }
+        async move {
+            ids(&store
+                .find_by_key(EntityKind::Site, name, value, false, PageReq::default())
+                .await
+                .expect("find_by_key")
+                .items)
+        }
     };
     assert_eq!(by("name", "OLDNAME").await, Vec::<Uuid>::new());
     assert_eq!(by("name", "NEWNAME").await, vec![x]);
@@ -673,14 +1061,27 @@ pub async fn case_keys_replaced_on_put_row(db: Arc<TestDb>) {
     assert_eq!(by("code", "OLD").await, vec![y]);
     let rows = store.all_rows().await.expect("all_rows");
     let xr = rows.iter().find(|r| r.id == x).expect("row x");
-    assert_eq!(sorted(xr.keys.clone()), sorted(vec![unique("code", "NEW"), search("name", "NEWNAME")]), "duplicate keys are stored once");
+    assert_eq!(
+        sorted(xr.keys.clone()),
+        sorted(vec![unique("code", "NEW"), search("name", "NEWNAME")]),
+        "duplicate keys are stored once"
+    );
     assert_eq!(xr.doc["updated_index"], json!(3));
 
     // A row with no keys drops them all.
-    commit_rows(store.as_ref(), &[row(EntityKind::Site, x, 5, json!({}), vec![])]).await;
+    commit_rows(
+        store.as_ref(),
+        &[row(EntityKind::Site, x, 5, json!({}), vec![])],
+    )
+    .await;
     assert_eq!(by("code", "NEW").await, Vec::<Uuid>::new());
     let mut tx = store.begin_write().await.expect("begin_write");
-    assert_eq!(tx.key_owner(EntityKind::Site, "code", "NEW").await.expect("key_owner"), None);
+    assert_eq!(
+        tx.key_owner(EntityKind::Site, "code", "NEW")
+            .await
+            .expect("key_owner"),
+        None
+    );
 }
 
 /// Two records cannot hold one unique key of a kind: the second write is a
@@ -691,17 +1092,44 @@ pub async fn case_unique_key_conflict(db: Arc<TestDb>) {
     commit_rows(
         store.as_ref(),
         &[
-            row(EntityKind::Firearm, x, 0, json!({}), vec![unique("manufacturer_serial", "GLOCK|AB1"), search("serial", "AB1")]),
+            row(
+                EntityKind::Firearm,
+                x,
+                0,
+                json!({}),
+                vec![
+                    unique("manufacturer_serial", "GLOCK|AB1"),
+                    search("serial", "AB1"),
+                ],
+            ),
             // Sharing a search key, the value under another name, or under another kind is fine.
-            row(EntityKind::Firearm, y, 1, json!({}), vec![search("serial", "AB1"), unique("other", "GLOCK|AB1")]),
-            row(EntityKind::Part, y, 2, json!({}), vec![unique("manufacturer_serial", "GLOCK|AB1")]),
+            row(
+                EntityKind::Firearm,
+                y,
+                1,
+                json!({}),
+                vec![search("serial", "AB1"), unique("other", "GLOCK|AB1")],
+            ),
+            row(
+                EntityKind::Part,
+                y,
+                2,
+                json!({}),
+                vec![unique("manufacturer_serial", "GLOCK|AB1")],
+            ),
         ],
     )
     .await;
 
     // In a new transaction.
     let mut tx = store.begin_write().await.expect("begin_write");
-    let clash = row(EntityKind::Firearm, Uuid::now_v7(), 3, json!({}), vec![unique("manufacturer_serial", "GLOCK|AB1")]);
+    let clash = row(
+        EntityKind::Firearm,
+        Uuid::now_v7(),
+        3,
+        json!({}),
+        vec![unique("manufacturer_serial", "GLOCK|AB1")],
+    );
     match tx.put_row(&clash).await {
         Err(StoreError::Conflict(_)) => {}
         other => panic!("a second owner of a unique key must be a Conflict, got {other:?}"),
@@ -711,8 +1139,25 @@ pub async fn case_unique_key_conflict(db: Arc<TestDb>) {
     // Within one transaction.
     let mut tx = store.begin_write().await.expect("begin_write");
     let (p, q) = (Uuid::now_v7(), Uuid::now_v7());
-    tx.put_row(&row(EntityKind::Site, p, 3, json!({}), vec![unique("code", "HQ")])).await.expect("put_row");
-    match tx.put_row(&row(EntityKind::Site, q, 4, json!({}), vec![unique("code", "HQ")])).await {
+    tx.put_row(&row(
+        EntityKind::Site,
+        p,
+        3,
+        json!({}),
+        vec![unique("code", "HQ")],
+    ))
+    .await
+    .expect("put_row");
+    match tx
+        .put_row(&row(
+            EntityKind::Site,
+            q,
+            4,
+            json!({}),
+            vec![unique("code", "HQ")],
+        ))
+        .await
+    {
         Err(e @ StoreError::Conflict(_)) => assert_eq!(e.code(), "store_conflict"),
         other => panic!("a second owner of a unique key must be a Conflict, got {other:?}"),
     }
@@ -720,12 +1165,40 @@ pub async fn case_unique_key_conflict(db: Arc<TestDb>) {
 
     // Nothing of the failed transactions was stored.
     assert_eq!(store.doc(EntityKind::Site, p).await.expect("doc"), None);
-    let r = store.find_by_key(EntityKind::Firearm, "manufacturer_serial", "GLOCK|AB1", false, PageReq::default()).await.expect("find_by_key");
+    let r = store
+        .find_by_key(
+            EntityKind::Firearm,
+            "manufacturer_serial",
+            "GLOCK|AB1",
+            false,
+            PageReq::default(),
+        )
+        .await
+        .expect("find_by_key");
     assert_eq!(ids(&r.items), vec![x]);
-    let r = store.find_by_key(EntityKind::Firearm, "serial", "AB1", false, PageReq::default()).await.expect("find_by_key");
+    let r = store
+        .find_by_key(
+            EntityKind::Firearm,
+            "serial",
+            "AB1",
+            false,
+            PageReq::default(),
+        )
+        .await
+        .expect("find_by_key");
     assert_eq!(ids(&r.items), sorted(vec![x, y]));
     // The owner itself may re-claim its key.
-    commit_rows(store.as_ref(), &[row(EntityKind::Firearm, x, 5, json!({"v": 2}), vec![unique("manufacturer_serial", "GLOCK|AB1")])]).await;
+    commit_rows(
+        store.as_ref(),
+        &[row(
+            EntityKind::Firearm,
+            x,
+            5,
+            json!({"v": 2}),
+            vec![unique("manufacturer_serial", "GLOCK|AB1")],
+        )],
+    )
+    .await;
 }
 
 /// The ledger refuses a second entry at an index or with an event id already used.
@@ -753,7 +1226,10 @@ pub async fn case_duplicate_entry_conflict(db: Arc<TestDb>) {
         other => panic!("a second entry with one event id must be a Conflict, got {other:?}"),
     }
     drop(tx);
-    assert_eq!(store.entries(0, 10).await.expect("entries"), vec![e0.stored()]);
+    assert_eq!(
+        store.entries(0, 10).await.expect("entries"),
+        vec![e0.stored()]
+    );
 }
 
 /// A write transaction dropped without commit leaves nothing behind, and the next
@@ -766,9 +1242,26 @@ pub async fn case_rollback_on_drop(db: Arc<TestDb>) {
     {
         let mut tx = store.begin_write().await.expect("begin_write");
         append_all(tx.as_mut(), &mut Frontier::new(), std::slice::from_ref(&e)).await;
-        tx.put_row(&row(EntityKind::Site, s, 0, json!({}), vec![unique("code", "HQ")])).await.expect("put_row");
-        tx.put_personal(&PersonalRecord { event_id: e.event_id, subject_id: s, salt: [7; 16], data: "{}".into() }).await.expect("put_personal");
-        tx.put_credential(&credential("password", Some("ghost"), "admin")).await.expect("put_credential");
+        tx.put_row(&row(
+            EntityKind::Site,
+            s,
+            0,
+            json!({}),
+            vec![unique("code", "HQ")],
+        ))
+        .await
+        .expect("put_row");
+        tx.put_personal(&PersonalRecord {
+            event_id: e.event_id,
+            subject_id: s,
+            salt: [7; 16],
+            data: "{}".into(),
+        })
+        .await
+        .expect("put_personal");
+        tx.put_credential(&credential("password", Some("ghost"), "admin"))
+            .await
+            .expect("put_credential");
         // Dropped here.
     }
     // The next transaction sees nothing of it (and does not wait forever for a lock).
@@ -777,16 +1270,42 @@ pub async fn case_rollback_on_drop(db: Arc<TestDb>) {
         .expect("the dropped transaction released the write lock")
         .expect("begin_write");
     assert_eq!(tx.log_state().await.expect("log_state"), before);
-    assert_eq!(tx.index_of_event(e.event_id).await.expect("index_of_event"), None);
-    assert_eq!(tx.key_owner(EntityKind::Site, "code", "HQ").await.expect("key_owner"), None);
+    assert_eq!(
+        tx.index_of_event(e.event_id).await.expect("index_of_event"),
+        None
+    );
+    assert_eq!(
+        tx.key_owner(EntityKind::Site, "code", "HQ")
+            .await
+            .expect("key_owner"),
+        None
+    );
     assert_eq!(tx.subject_head(s).await.expect("subject_head"), None);
     drop(tx);
     assert_eq!(store.log_state().await.expect("log_state"), before);
     assert!(store.entries(0, 10).await.expect("entries").is_empty());
-    assert!(store.subject_entries(s, PageReq::default()).await.expect("subject_entries").is_empty());
+    assert!(
+        store
+            .subject_entries(s, PageReq::default())
+            .await
+            .expect("subject_entries")
+            .is_empty()
+    );
     assert_eq!(store.doc(EntityKind::Site, s).await.expect("doc"), None);
-    assert!(store.all_personal_data().await.expect("all_personal_data").is_empty());
-    assert_eq!(store.credential_by_username("ghost").await.expect("credential_by_username"), None);
+    assert!(
+        store
+            .all_personal_data()
+            .await
+            .expect("all_personal_data")
+            .is_empty()
+    );
+    assert_eq!(
+        store
+            .credential_by_username("ghost")
+            .await
+            .expect("credential_by_username"),
+        None
+    );
     assert_eq!(store.account_count().await.expect("account_count"), 0);
 
     // The same entry can then be appended for real.
@@ -799,7 +1318,9 @@ pub async fn case_rollback_on_drop(db: Arc<TestDb>) {
 /// Ledger rows are append-only: the database itself refuses UPDATE and DELETE.
 pub async fn case_ledger_append_only(db: Arc<TestDb>) {
     let store = db.open().await;
-    let entries: Vec<Entry> = (0..3).map(|i| Entry::new(i, vec![("site", Uuid::now_v7())])).collect();
+    let entries: Vec<Entry> = (0..3)
+        .map(|i| Entry::new(i, vec![("site", Uuid::now_v7())]))
+        .collect();
     let mut tx = store.begin_write().await.expect("begin_write");
     append_all(tx.as_mut(), &mut Frontier::new(), &entries).await;
     tx.commit().await.expect("commit");
@@ -807,17 +1328,26 @@ pub async fn case_ledger_append_only(db: Arc<TestDb>) {
 
     let raw = &db.raw;
     let attempts = [
-        format!("UPDATE log_entries SET leaf = {} WHERE idx = 1", raw.blob(b"forged")),
+        format!(
+            "UPDATE log_entries SET leaf = {} WHERE idx = 1",
+            raw.blob(b"forged")
+        ),
         "UPDATE log_entries SET event_type = 2".to_owned(),
         "UPDATE log_entries SET idx = idx + 10 WHERE idx = 2".to_owned(),
         "DELETE FROM log_entries WHERE idx = 1".to_owned(),
         "DELETE FROM log_entries".to_owned(),
     ];
     for sql in &attempts {
-        assert!(raw.execute(sql).await.is_err(), "the database must refuse `{sql}`");
+        assert!(
+            raw.execute(sql).await.is_err(),
+            "the database must refuse `{sql}`"
+        );
     }
     if db.backend == Backend::Postgres {
-        assert!(raw.execute("TRUNCATE log_entries").await.is_err(), "the database must refuse TRUNCATE");
+        assert!(
+            raw.execute("TRUNCATE log_entries").await.is_err(),
+            "the database must refuse TRUNCATE"
+        );
     }
     assert_eq!(store.entries(0, 10).await.expect("entries"), want);
     // Appending still works.
@@ -834,7 +1364,10 @@ pub async fn case_ledger_append_only(db: Arc<TestDb>) {
 pub async fn case_credentials_round_trip(db: Arc<TestDb>) {
     let store = db.open().await;
     let alice = credential("password", Some("Alice.Admin"), "admin");
-    let token = Credential { expires_at_us: Some(1_800_000_000_000_000), ..credential("api_token", None, "auditor") };
+    let token = Credential {
+        expires_at_us: Some(1_800_000_000_000_000),
+        ..credential("api_token", None, "auditor")
+    };
     let session = Credential {
         account_id: Some(alice.principal_id),
         expires_at_us: Some(1_700_000_043_200_000_000),
@@ -847,20 +1380,60 @@ pub async fn case_credentials_round_trip(db: Arc<TestDb>) {
     }
     tx.commit().await.expect("commit");
 
-    let stored_alice = Credential { username: Some("alice.admin".into()), ..alice.clone() };
-    assert_eq!(store.credential(alice.principal_id).await.expect("credential"), Some(stored_alice.clone()));
-    assert_eq!(store.credential(token.principal_id).await.expect("credential"), Some(token.clone()));
-    assert_eq!(store.credential(session.principal_id).await.expect("credential"), Some(session.clone()));
-    assert_eq!(store.credential(Uuid::now_v7()).await.expect("credential"), None);
+    let stored_alice = Credential {
+        username: Some("alice.admin".into()),
+        ..alice.clone()
+    };
+    assert_eq!(
+        store
+            .credential(alice.principal_id)
+            .await
+            .expect("credential"),
+        Some(stored_alice.clone())
+    );
+    assert_eq!(
+        store
+            .credential(token.principal_id)
+            .await
+            .expect("credential"),
+        Some(token.clone())
+    );
+    assert_eq!(
+        store
+            .credential(session.principal_id)
+            .await
+            .expect("credential"),
+        Some(session.clone())
+    );
+    assert_eq!(
+        store.credential(Uuid::now_v7()).await.expect("credential"),
+        None
+    );
     for name in ["alice.admin", "ALICE.ADMIN", "Alice.Admin"] {
-        assert_eq!(store.credential_by_username(name).await.expect("credential_by_username"), Some(stored_alice.clone()), "{name}");
+        assert_eq!(
+            store
+                .credential_by_username(name)
+                .await
+                .expect("credential_by_username"),
+            Some(stored_alice.clone()),
+            "{name}"
+        );
     }
-    assert_eq!(store.credential_by_username("alice").await.expect("credential_by_username"), None);
+    assert_eq!(
+        store
+            .credential_by_username("alice")
+            .await
+            .expect("credential_by_username"),
+        None
+    );
     assert_eq!(store.account_count().await.expect("account_count"), 1);
 
     // A user name is unique regardless of case.
     let mut tx = store.begin_write().await.expect("begin_write");
-    match tx.put_credential(&credential("password", Some("ALICE.admin"), "officer")).await {
+    match tx
+        .put_credential(&credential("password", Some("ALICE.admin"), "officer"))
+        .await
+    {
         Err(StoreError::Conflict(_)) => {}
         other => panic!("a second account named alice.admin must be a Conflict, got {other:?}"),
     }
@@ -875,16 +1448,54 @@ pub async fn case_credentials_round_trip(db: Arc<TestDb>) {
 /// Settings: absent, put, overwrite, delete.
 pub async fn case_settings(db: Arc<TestDb>) {
     let store = db.open().await;
-    assert_eq!(store.setting("setup_code_sha256").await.expect("setting"), None);
-    store.put_setting("setup_code_sha256", Some("abc")).await.expect("put_setting");
-    store.put_setting("other", Some("Ünïcode ✓")).await.expect("put_setting");
-    assert_eq!(store.setting("setup_code_sha256").await.expect("setting").as_deref(), Some("abc"));
-    store.put_setting("setup_code_sha256", Some("def")).await.expect("put_setting");
-    assert_eq!(store.setting("setup_code_sha256").await.expect("setting").as_deref(), Some("def"));
-    store.put_setting("setup_code_sha256", None).await.expect("put_setting");
-    assert_eq!(store.setting("setup_code_sha256").await.expect("setting"), None);
-    store.put_setting("setup_code_sha256", None).await.expect("deleting a missing setting is fine");
-    assert_eq!(store.setting("other").await.expect("setting").as_deref(), Some("Ünïcode ✓"));
+    assert_eq!(
+        store.setting("setup_code_sha256").await.expect("setting"),
+        None
+    );
+    store
+        .put_setting("setup_code_sha256", Some("abc"))
+        .await
+        .expect("put_setting");
+    store
+        .put_setting("other", Some("Ünïcode ✓"))
+        .await
+        .expect("put_setting");
+    assert_eq!(
+        store
+            .setting("setup_code_sha256")
+            .await
+            .expect("setting")
+            .as_deref(),
+        Some("abc")
+    );
+    store
+        .put_setting("setup_code_sha256", Some("def"))
+        .await
+        .expect("put_setting");
+    assert_eq!(
+        store
+            .setting("setup_code_sha256")
+            .await
+            .expect("setting")
+            .as_deref(),
+        Some("def")
+    );
+    store
+        .put_setting("setup_code_sha256", None)
+        .await
+        .expect("put_setting");
+    assert_eq!(
+        store.setting("setup_code_sha256").await.expect("setting"),
+        None
+    );
+    store
+        .put_setting("setup_code_sha256", None)
+        .await
+        .expect("deleting a missing setting is fine");
+    assert_eq!(
+        store.setting("other").await.expect("setting").as_deref(),
+        Some("Ünïcode ✓")
+    );
     // Settings are not part of the ledger.
     assert_eq!(store.log_state().await.expect("log_state").size, 0);
 }
@@ -897,7 +1508,9 @@ pub async fn case_personal_data_round_trip(db: Arc<TestDb>) {
             event_id: Uuid::now_v7(),
             subject_id: Uuid::now_v7(),
             salt: [i, 0, 255, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, i],
-            data: format!(r#"{{"given_name":"Zoë {i}","family_name":"Ørsted","date_of_birth":null}}"#),
+            data: format!(
+                r#"{{"given_name":"Zoë {i}","family_name":"Ørsted","date_of_birth":null}}"#
+            ),
         })
         .collect();
     let mut tx = store.begin_write().await.expect("begin_write");
@@ -910,7 +1523,13 @@ pub async fn case_personal_data_round_trip(db: Arc<TestDb>) {
     assert_eq!(got, recs);
 
     let mut tx = store.begin_write().await.expect("begin_write");
-    match tx.put_personal(&PersonalRecord { data: "{}".into(), ..recs[0].clone() }).await {
+    match tx
+        .put_personal(&PersonalRecord {
+            data: "{}".into(),
+            ..recs[0].clone()
+        })
+        .await
+    {
         Err(StoreError::Conflict(_)) => {}
         other => panic!("a second personal record for one event must be a Conflict, got {other:?}"),
     }
@@ -920,23 +1539,56 @@ pub async fn case_personal_data_round_trip(db: Arc<TestDb>) {
 pub async fn case_all_rows(db: Arc<TestDb>) {
     let store = db.open().await;
     let mut rows = Vec::new();
-    for kind in [EntityKind::Site, EntityKind::Firearm, EntityKind::AmmoStock, EntityKind::Account] {
+    for kind in [
+        EntityKind::Site,
+        EntityKind::Firearm,
+        EntityKind::AmmoStock,
+        EntityKind::Account,
+    ] {
         for id in fresh_ids(3) {
-            let keys = vec![search("a", &format!("{id}")), unique("u", &format!("U{id}")), search("b", "shared")];
-            rows.push(row(kind, id, 0, json!({"x": [1, 2, {"y": null}], "s": "ß"}), keys));
+            let keys = vec![
+                search("a", &format!("{id}")),
+                unique("u", &format!("U{id}")),
+                search("b", "shared"),
+            ];
+            rows.push(row(
+                kind,
+                id,
+                0,
+                json!({"x": [1, 2, {"y": null}], "s": "ß"}),
+                keys,
+            ));
         }
     }
-    rows.push(row(EntityKind::Location, Uuid::new_v4(), 9, json!({}), vec![]));
+    rows.push(row(
+        EntityKind::Location,
+        Uuid::new_v4(),
+        9,
+        json!({}),
+        vec![],
+    ));
     commit_rows(store.as_ref(), &rows).await;
     let got = store.all_rows().await.expect("all_rows");
     let norm = |v: &[Row]| {
-        let mut v: Vec<(String, Uuid, String, Vec<Key>)> =
-            v.iter().map(|r| (r.kind.as_str().to_owned(), r.id, r.doc.to_string(), sorted(r.keys.clone()))).collect();
+        let mut v: Vec<(String, Uuid, String, Vec<Key>)> = v
+            .iter()
+            .map(|r| {
+                (
+                    r.kind.as_str().to_owned(),
+                    r.id,
+                    r.doc.to_string(),
+                    sorted(r.keys.clone()),
+                )
+            })
+            .collect();
         v.sort();
         v
     };
     assert_eq!(norm(&got), norm(&rows));
-    let order: Vec<(String, Uuid)> = got.iter().map(|r| (r.kind.as_str().to_owned(), r.id)).collect();
+    let order: Vec<(String, Uuid)> = got
+        .iter()
+        .map(|r| (r.kind.as_str().to_owned(), r.id))
+        .collect();
     let mut want_order = order.clone();
     want_order.sort();
     assert_eq!(order, want_order, "all_rows is ordered by kind and id");
@@ -964,15 +1616,30 @@ pub async fn case_writers_are_serialized(db: Arc<TestDb>) {
     });
     let _ = started.await;
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert!(!waiter.is_finished(), "a second writer must wait for the open write transaction");
+    assert!(
+        !waiter.is_finished(),
+        "a second writer must wait for the open write transaction"
+    );
     tx.commit().await.expect("commit");
-    let seen = tokio::time::timeout(Duration::from_secs(30), waiter).await.expect("second writer finished").expect("join");
-    assert_eq!(seen, 1, "the second writer continued after the first one's entry");
+    let seen = tokio::time::timeout(Duration::from_secs(30), waiter)
+        .await
+        .expect("second writer finished")
+        .expect("join");
+    assert_eq!(
+        seen, 1,
+        "the second writer continued after the first one's entry"
+    );
     let entries = first.entries(0, 10).await.expect("entries");
-    assert_eq!(entries.iter().map(|e| e.idx).collect::<Vec<_>>(), vec![0, 1]);
+    assert_eq!(
+        entries.iter().map(|e| e.idx).collect::<Vec<_>>(),
+        vec![0, 1]
+    );
     let state = first.log_state().await.expect("log_state");
     let hashes: Vec<[u8; 32]> = entries.iter().map(|e| e.leaf_hash).collect();
-    assert_eq!((state.size, state.root), (2, iwt_ledger::root_from_leaf_hashes(&hashes)));
+    assert_eq!(
+        (state.size, state.root),
+        (2, iwt_ledger::root_from_leaf_hashes(&hashes))
+    );
 }
 
 #[cfg(test)]
@@ -981,8 +1648,17 @@ mod tests {
 
     #[test]
     fn replaces_the_database_name() {
-        assert_eq!(with_database("postgres://u@h:5432/test", "x"), "postgres://u@h:5432/x");
-        assert_eq!(with_database("postgres://u@h:5432", "x"), "postgres://u@h:5432/x");
-        assert_eq!(with_database("postgres://u:p@h/test?sslmode=disable", "x"), "postgres://u:p@h/x?sslmode=disable");
+        assert_eq!(
+            with_database("postgres://u@h:5432/test", "x"),
+            "postgres://u@h:5432/x"
+        );
+        assert_eq!(
+            with_database("postgres://u@h:5432", "x"),
+            "postgres://u@h:5432/x"
+        );
+        assert_eq!(
+            with_database("postgres://u:p@h/test?sslmode=disable", "x"),
+            "postgres://u:p@h/x?sslmode=disable"
+        );
     }
 }

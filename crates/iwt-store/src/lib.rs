@@ -20,8 +20,8 @@ pub use sqlite::SqliteStore;
 pub use types::*;
 
 use async_trait::async_trait;
-use iwt_domain::projection::Row;
 use iwt_domain::EntityKind;
+use iwt_domain::projection::Row;
 use serde_json::Value;
 use std::sync::Arc;
 use uuid::Uuid;
@@ -43,13 +43,24 @@ pub trait Store: Send + Sync + 'static {
     /// The entry with this event id.
     async fn entry_by_event_id(&self, event_id: Uuid) -> Result<Option<StoredEntry>, StoreError>;
     /// Entries about a subject, in index order.
-    async fn subject_entries(&self, subject: Uuid, page: PageReq) -> Result<Vec<StoredEntry>, StoreError>;
+    async fn subject_entries(
+        &self,
+        subject: Uuid,
+        page: PageReq,
+    ) -> Result<Vec<StoredEntry>, StoreError>;
     /// A projection document.
     async fn doc(&self, kind: EntityKind, id: Uuid) -> Result<Option<Value>, StoreError>;
     /// Projection documents of a kind, ordered by id.
     async fn list_docs(&self, kind: EntityKind, page: PageReq) -> Result<Page<Value>, StoreError>;
     /// Documents of `kind` holding key `name` equal to (or starting with) `value`.
-    async fn find_by_key(&self, kind: EntityKind, name: &str, value: &str, prefix: bool, page: PageReq) -> Result<Page<Value>, StoreError>;
+    async fn find_by_key(
+        &self,
+        kind: EntityKind,
+        name: &str,
+        value: &str,
+        prefix: bool,
+        page: PageReq,
+    ) -> Result<Page<Value>, StoreError>;
     /// Every projection row with its keys (for verification), ordered by kind and id.
     async fn all_rows(&self) -> Result<Vec<Row>, StoreError>;
     /// Every stored personal-data record.
@@ -57,7 +68,10 @@ pub trait Store: Send + Sync + 'static {
     /// A credential by principal id.
     async fn credential(&self, principal_id: Uuid) -> Result<Option<Credential>, StoreError>;
     /// A password credential by user name (case-insensitive).
-    async fn credential_by_username(&self, username: &str) -> Result<Option<Credential>, StoreError>;
+    async fn credential_by_username(
+        &self,
+        username: &str,
+    ) -> Result<Option<Credential>, StoreError>;
     /// Number of password accounts.
     async fn account_count(&self) -> Result<u64, StoreError>;
     /// A setting.
@@ -78,7 +92,12 @@ pub trait WriteTx: Send {
     /// A projection document.
     async fn doc(&mut self, kind: EntityKind, id: Uuid) -> Result<Option<Value>, StoreError>;
     /// The record of `kind` holding unique key `name` = `value`.
-    async fn key_owner(&mut self, kind: EntityKind, name: &str, value: &str) -> Result<Option<Uuid>, StoreError>;
+    async fn key_owner(
+        &mut self,
+        kind: EntityKind,
+        name: &str,
+        value: &str,
+    ) -> Result<Option<Uuid>, StoreError>;
     /// The latest index at which `subject` appears.
     async fn subject_head(&mut self, subject: Uuid) -> Result<Option<u64>, StoreError>;
     /// Whether the entry at `idx` has `subject` among its subjects.

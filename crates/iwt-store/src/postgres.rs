@@ -18,14 +18,19 @@ impl PgStore {
     /// Connects to a `postgres://` URL and migrates the database.
     pub async fn open(url: &str) -> Result<Self, StoreError> {
         let write = PgPoolOptions::new().max_connections(2).connect(url).await?;
-        sqlx::migrate!("../../migrations/postgres").run(&write).await?;
+        sqlx::migrate!("../../migrations/postgres")
+            .run(&write)
+            .await?;
         let read = PgPoolOptions::new().max_connections(8).connect(url).await?;
         Ok(Self { read, write })
     }
 
     async fn begin_tx(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, StoreError> {
         let mut tx = self.write.begin().await?;
-        sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(LEDGER_LOCK).execute(&mut *tx).await?;
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(LEDGER_LOCK)
+            .execute(&mut *tx)
+            .await?;
         Ok(tx)
     }
 

@@ -23,29 +23,50 @@ pub fn pg_url_with_db(base_url: &str, db: &str) -> String {
 
 /// Creates a fresh PostgreSQL database `name` and returns its URL.
 pub async fn create_pg_database(base_url: &str, name: &str) -> Result<String, StoreError> {
-    if !name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
-        return Err(StoreError::Config("scratch database names use a-z, 0-9 and _".into()));
+    if !name
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    {
+        return Err(StoreError::Config(
+            "scratch database names use a-z, 0-9 and _".into(),
+        ));
     }
     let mut conn = sqlx::PgConnection::connect(base_url).await?;
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut conn).await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut conn)
+        .await?;
     conn.close().await?;
     Ok(pg_url_with_db(base_url, name))
 }
 
 /// Drops a scratch database (best effort, forcing other sessions off).
 pub async fn drop_pg_database(base_url: &str, name: &str) -> Result<(), StoreError> {
-    if !name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
-        return Err(StoreError::Config("scratch database names use a-z, 0-9 and _".into()));
+    if !name
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    {
+        return Err(StoreError::Config(
+            "scratch database names use a-z, 0-9 and _".into(),
+        ));
     }
     let mut conn = sqlx::PgConnection::connect(base_url).await?;
-    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).execute(&mut conn).await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+    )))
+    .execute(&mut conn)
+    .await?;
     conn.close().await?;
     Ok(())
 }
 
 /// Inserts rows of `row_bytes` bytes in transactions of `batch` rows into a fresh table
 /// for `duration`, with the store's durability settings; returns rows per second.
-pub async fn bare_insert_rate(url: &str, row_bytes: usize, batch: usize, duration: Duration) -> Result<f64, StoreError> {
+pub async fn bare_insert_rate(
+    url: &str,
+    row_bytes: usize,
+    batch: usize,
+    duration: Duration,
+) -> Result<f64, StoreError> {
     let payload = vec![0x5au8; row_bytes];
     if url.starts_with("sqlite:") {
         use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
@@ -56,13 +77,21 @@ pub async fn bare_insert_rate(url: &str, row_bytes: usize, batch: usize, duratio
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full);
         let mut conn = sqlx::SqliteConnection::connect_with(&opts).await?;
-        sqlx::query("CREATE TABLE IF NOT EXISTS bare_bench (id INTEGER PRIMARY KEY, payload BLOB NOT NULL)").execute(&mut conn).await?;
+        sqlx::query(
+            "CREATE TABLE IF NOT EXISTS bare_bench (id INTEGER PRIMARY KEY, payload BLOB NOT NULL)",
+        )
+        .execute(&mut conn)
+        .await?;
         let mut id = 0i64;
         let start = Instant::now();
         while start.elapsed() < duration {
             let mut tx = conn.begin().await?;
             for _ in 0..batch {
-                sqlx::query("INSERT INTO bare_bench (id, payload) VALUES ($1, $2)").bind(id).bind(&payload).execute(&mut *tx).await?;
+                sqlx::query("INSERT INTO bare_bench (id, payload) VALUES ($1, $2)")
+                    .bind(id)
+                    .bind(&payload)
+                    .execute(&mut *tx)
+                    .await?;
                 id += 1;
             }
             tx.commit().await?;
@@ -70,13 +99,21 @@ pub async fn bare_insert_rate(url: &str, row_bytes: usize, batch: usize, duratio
         Ok(id as f64 / start.elapsed().as_secs_f64())
     } else {
         let mut conn = sqlx::PgConnection::connect(url).await?;
-        sqlx::query("CREATE TABLE IF NOT EXISTS bare_bench (id BIGINT PRIMARY KEY, payload BYTEA NOT NULL)").execute(&mut conn).await?;
+        sqlx::query(
+            "CREATE TABLE IF NOT EXISTS bare_bench (id BIGINT PRIMARY KEY, payload BYTEA NOT NULL)",
+        )
+        .execute(&mut conn)
+        .await?;
         let mut id = 0i64;
         let start = Instant::now();
         while start.elapsed() < duration {
             let mut tx = conn.begin().await?;
             for _ in 0..batch {
-                sqlx::query("INSERT INTO bare_bench (id, payload) VALUES ($1, $2)").bind(id).bind(&payload).execute(&mut *tx).await?;
+                sqlx::query("INSERT INTO bare_bench (id, payload) VALUES ($1, $2)")
+                    .bind(id)
+                    .bind(&payload)
+                    .execute(&mut *tx)
+                    .await?;
                 id += 1;
             }
             tx.commit().await?;

@@ -9,12 +9,14 @@ pub(crate) fn parse_id(s: &str) -> Result<uuid::Uuid, crate::StoreError> {
 
 /// Parses a stored JSON document.
 pub(crate) fn parse_doc(s: &str) -> Result<serde_json::Value, crate::StoreError> {
-    serde_json::from_str(s).map_err(|e| crate::StoreError::Corrupt(format!("bad stored document: {e}")))
+    serde_json::from_str(s)
+        .map_err(|e| crate::StoreError::Corrupt(format!("bad stored document: {e}")))
 }
 
 /// Converts stored bytes to a hash.
 pub(crate) fn hash32(b: &[u8]) -> Result<[u8; 32], crate::StoreError> {
-    b.try_into().map_err(|_| crate::StoreError::Corrupt("stored hash is not 32 bytes".into()))
+    b.try_into()
+        .map_err(|_| crate::StoreError::Corrupt("stored hash is not 32 bytes".into()))
 }
 
 /// The exclusive upper bound of strings starting with `prefix` (byte order).

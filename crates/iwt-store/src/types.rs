@@ -93,7 +93,10 @@ pub struct PageReq {
 
 impl Default for PageReq {
     fn default() -> Self {
-        Self { offset: 0, limit: 100 }
+        Self {
+            offset: 0,
+            limit: 100,
+        }
     }
 }
 

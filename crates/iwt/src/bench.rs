@@ -3,12 +3,12 @@
 //! rows of the same size inserted in transactions of the same size (one per batch).
 use crate::cli::BenchArgs;
 use anyhow::Result;
+use iwt_app::App;
 use iwt_app::auth::Principal;
 use iwt_app::commands::Meta;
-use iwt_app::App;
+use iwt_domain::SystemClock;
 use iwt_domain::records::{Firearm, FirearmModel, Location, Record, Site};
 use iwt_domain::vocab::{FirearmAction, FirearmType, LocationKind, Origin};
-use iwt_domain::SystemClock;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use uuid::Uuid;
@@ -22,7 +22,9 @@ struct Measure {
 
 pub async fn bench(args: BenchArgs) -> Result<()> {
     let dir = tempfile_dir()?;
-    println!("| backend | writers | events/s | p50 ms | p99 ms | bare rows/s (batch = writers) | ratio |");
+    println!(
+        "| backend | writers | events/s | p50 ms | p99 ms | bare rows/s (batch = writers) | ratio |"
+    );
     println!("|---|---|---|---|---|---|---|");
     for &w in &args.writers {
         let url = format!("sqlite://{}/bench-{w}.db", dir.display());
@@ -51,7 +53,13 @@ fn tempfile_dir() -> Result<std::path::PathBuf> {
 
 async fn row(backend: &str, writers: usize, url: &str, bare_url: &str, seconds: u64) -> Result<()> {
     let m = measure(url, writers, Duration::from_secs(seconds)).await?;
-    let bare = iwt_store::scratch::bare_insert_rate(bare_url, m.leaf_bytes, writers, Duration::from_secs(seconds)).await?;
+    let bare = iwt_store::scratch::bare_insert_rate(
+        bare_url,
+        m.leaf_bytes,
+        writers,
+        Duration::from_secs(seconds),
+    )
+    .await?;
     println!(
         "| {backend} | {writers} | {:.0} | {:.1} | {:.1} | {:.0} | {:.2} |",
         m.events_per_s,
@@ -79,7 +87,8 @@ async fn measure(url: &str, writers: usize, duration: Duration) -> Result<Measur
             while start.elapsed() < duration {
                 let t = Instant::now();
                 let record = Record::Firearm(firearm(model_id, location_id, &format!("BN{w}X{i}")));
-                app.create_record(&who, record, None, Meta::default()).await?;
+                app.create_record(&who, record, None, Meta::default())
+                    .await?;
                 lat.push(t.elapsed().as_secs_f64() * 1000.0);
                 i += 1;
             }
@@ -92,17 +101,44 @@ async fn measure(url: &str, writers: usize, duration: Duration) -> Result<Measur
     }
     let elapsed = start.elapsed().as_secs_f64();
     lat.sort_by(|a, b| a.total_cmp(b));
-    let pct = |p: f64| lat.get(((lat.len() as f64 * p) as usize).min(lat.len().saturating_sub(1))).copied().unwrap_or(0.0);
+    let pct = |p: f64| {
+        lat.get(((lat.len() as f64 * p) as usize).min(lat.len().saturating_sub(1)))
+            .copied()
+            .unwrap_or(0.0)
+    };
     let sample = store.entries(3, 1).await?;
     let leaf_bytes = sample.first().map(|e| e.leaf.len()).unwrap_or(300);
-    Ok(Measure { events_per_s: lat.len() as f64 / elapsed, p50_ms: pct(0.5), p99_ms: pct(0.99), leaf_bytes })
+    Ok(Measure {
+        events_per_s: lat.len() as f64 / elapsed,
+        p50_ms: pct(0.5),
+        p99_ms: pct(0.99),
+        leaf_bytes,
+    })
 }
 
 async fn fixtures(app: &App, who: &Principal) -> Result<(Uuid, Uuid)> {
-    let site = Site { id: Uuid::nil(), code: "BENCH".into(), name: "Bench site".into(), country: "DE".into(), timezone: "Europe/Berlin".into(), address: None };
-    let (site_id, _) = app.create_record(who, Record::Site(site), None, Meta::default()).await?;
-    let loc = Location { id: Uuid::nil(), site_id, parent_id: None, code: "V1".into(), name: "Vault".into(), kind: LocationKind::Vault };
-    let (location_id, _) = app.create_record(who, Record::Location(loc), None, Meta::default()).await?;
+    let site = Site {
+        id: Uuid::nil(),
+        code: "BENCH".into(),
+        name: "Bench site".into(),
+        country: "DE".into(),
+        timezone: "Europe/Berlin".into(),
+        address: None,
+    };
+    let (site_id, _) = app
+        .create_record(who, Record::Site(site), None, Meta::default())
+        .await?;
+    let loc = Location {
+        id: Uuid::nil(),
+        site_id,
+        parent_id: None,
+        code: "V1".into(),
+        name: "Vault".into(),
+        kind: LocationKind::Vault,
+    };
+    let (location_id, _) = app
+        .create_record(who, Record::Location(loc), None, Meta::default())
+        .await?;
     let model = FirearmModel {
         id: Uuid::nil(),
         make: "Glock".into(),
@@ -115,7 +151,9 @@ async fn fixtures(app: &App, who: &Principal) -> Result<(Uuid, Uuid)> {
         country_of_manufacture: Some("AT".into()),
         ifrt_ref: None,
     };
-    let (model_id, _) = app.create_record(who, Record::FirearmModel(model), None, Meta::default()).await?;
+    let (model_id, _) = app
+        .create_record(who, Record::FirearmModel(model), None, Meta::default())
+        .await?;
     Ok((model_id, location_id))
 }
 

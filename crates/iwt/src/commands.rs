@@ -2,8 +2,8 @@
 use crate::cli::{AccountCommand, Cli, Command, TokenCommand};
 use crate::config;
 use anyhow::{Context, Result};
-use iwt_app::auth::Principal;
 use iwt_app::App;
+use iwt_app::auth::Principal;
 use iwt_domain::SystemClock;
 use std::io::Read;
 use std::process::ExitCode;
@@ -13,7 +13,12 @@ use std::sync::Arc;
 pub async fn open_app(settings: &config::Settings) -> Result<App> {
     let store = iwt_store::open(&settings.database_url)
         .await
-        .with_context(|| format!("cannot open the database {}", iwt_store::redact_url(&settings.database_url)))?;
+        .with_context(|| {
+            format!(
+                "cannot open the database {}",
+                iwt_store::redact_url(&settings.database_url)
+            )
+        })?;
     Ok(App::new(store, Arc::new(SystemClock)))
 }
 
@@ -30,13 +35,20 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             let app = open_app(&settings).await?;
             let report = iwt_app::verify::verify(app.store().as_ref()).await?;
             print_report(&report, json)?;
-            Ok(if report.ok() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+            Ok(if report.ok() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
         Command::Token(TokenCommand::Create { name, role }) => {
             let settings = config::resolve(&cli.data, None, false)?;
             let app = open_app(&settings).await?;
             let (id, token) = app.create_token(&Principal::console(), &name, role).await?;
-            eprintln!("Created API token {id} ({}) named {name:?}. It is shown once; store it safely.", role.as_str());
+            eprintln!(
+                "Created API token {id} ({}) named {name:?}. It is shown once; store it safely.",
+                role.as_str()
+            );
             println!("{token}");
             Ok(ExitCode::SUCCESS)
         }
@@ -44,10 +56,17 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             let settings = config::resolve(&cli.data, None, false)?;
             let app = open_app(&settings).await?;
             let mut password = String::new();
-            std::io::stdin().read_to_string(&mut password).context("cannot read the password from standard input")?;
+            std::io::stdin()
+                .read_to_string(&mut password)
+                .context("cannot read the password from standard input")?;
             let password = password.trim_end_matches(['\r', '\n']);
-            let id = app.create_account(&Principal::console(), &username, password, role).await?;
-            println!("Created account {username} ({}) with id {id}", role.as_str());
+            let id = app
+                .create_account(&Principal::console(), &username, password, role)
+                .await?;
+            println!(
+                "Created account {username} ({}) with id {id}",
+                role.as_str()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Openapi => {
@@ -67,8 +86,13 @@ fn print_report(report: &iwt_app::verify::Report, json: bool) -> Result<()> {
         return Ok(());
     }
     if report.ok() {
-        println!("OK: {} entries verified, root {}", report.entries, report.root);
-        println!("    every leaf decodes canonically and hashes as stored, per-record chains are complete,");
+        println!(
+            "OK: {} entries verified, root {}",
+            report.entries, report.root
+        );
+        println!(
+            "    every leaf decodes canonically and hashes as stored, per-record chains are complete,"
+        );
         println!("    and a replay of all events reproduces the stored projections.");
         return Ok(());
     }

@@ -33,15 +33,22 @@ pub struct Settings {
 }
 
 fn load_file(path: Option<&Path>) -> Result<FileConfig> {
-    let Some(path) = path else { return Ok(FileConfig::default()) };
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read config file {}", path.display()))?;
+    let Some(path) = path else {
+        return Ok(FileConfig::default());
+    };
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read config file {}", path.display()))?;
     toml::from_str(&text).with_context(|| format!("invalid config file {}", path.display()))
 }
 
 /// Resolves the settings; creates the data directory when SQLite lives there.
 pub fn resolve(data: &DataArgs, listen: Option<String>, demo: bool) -> Result<Settings> {
     let file = load_file(data.config.as_deref())?;
-    let data_dir = data.data_dir.clone().or(file.data_dir).unwrap_or_else(|| PathBuf::from("iwt-data"));
+    let data_dir = data
+        .data_dir
+        .clone()
+        .or(file.data_dir)
+        .unwrap_or_else(|| PathBuf::from("iwt-data"));
     let database_url = match data.database_url.clone().or(file.database_url) {
         Some(url) => url,
         None => {
@@ -53,7 +60,9 @@ pub fn resolve(data: &DataArgs, listen: Option<String>, demo: bool) -> Result<Se
     Ok(Settings {
         data_dir,
         database_url,
-        listen: listen.or(file.listen).unwrap_or_else(|| "127.0.0.1:8080".into()),
+        listen: listen
+            .or(file.listen)
+            .unwrap_or_else(|| "127.0.0.1:8080".into()),
         demo: demo || file.demo.unwrap_or(false),
     })
 }

@@ -10,6 +10,7 @@ pub async fn serve(settings: Settings) -> Result<()> {
     tracing::info!(
         backend = app.store().backend(),
         database = %iwt_store::redact_url(&settings.database_url),
+        data_dir = %settings.data_dir.display(),
         "database ready"
     );
     if settings.demo {
@@ -17,10 +18,17 @@ pub async fn serve(settings: Settings) -> Result<()> {
     }
     if let Some(code) = app.setup_code_if_needed().await? {
         println!();
-        println!("No accounts exist yet. Create the first administrator with this one-time set-up code:");
+        println!(
+            "No accounts exist yet. Create the first administrator with this one-time set-up code:"
+        );
         println!("    {code}");
-        println!("  curl -X POST http://{}/api/v1/setup -H 'content-type: application/json' \\", settings.listen);
-        println!("       -d '{{\"code\":\"{code}\",\"username\":\"admin\",\"password\":\"<at least 12 characters>\"}}'");
+        println!(
+            "  curl -X POST http://{}/api/v1/setup -H 'content-type: application/json' \\",
+            settings.listen
+        );
+        println!(
+            "       -d '{{\"code\":\"{code}\",\"username\":\"admin\",\"password\":\"<at least 12 characters>\"}}'"
+        );
         println!();
     }
     let listener = tokio::net::TcpListener::bind(&settings.listen)
@@ -29,14 +37,20 @@ pub async fn serve(settings: Settings) -> Result<()> {
     let addr = listener.local_addr()?;
     println!("IoTWeaponTracker listening on http://{addr}");
     println!("  API: http://{addr}/api/v1  (OpenAPI: http://{addr}/api/v1/openapi.json)");
-    println!("  Sign in: POST http://{addr}/api/v1/auth/login {{\"username\":..., \"password\":...}} -> bearer token");
-    axum::serve(listener, iwt_http::router(app)).with_graceful_shutdown(shutdown()).await?;
+    println!(
+        "  Sign in: POST http://{addr}/api/v1/auth/login {{\"username\":..., \"password\":...}} -> bearer token"
+    );
+    axum::serve(listener, iwt_http::router(app))
+        .with_graceful_shutdown(shutdown())
+        .await?;
     Ok(())
 }
 
 async fn seed_demo(app: &App) -> Result<()> {
     if app.store().log_state().await?.size > 0 {
-        println!("Demo: the database already holds data; not seeding again (demo passwords were printed at first start).");
+        println!(
+            "Demo: the database already holds data; not seeding again (demo passwords were printed at first start)."
+        );
         return Ok(());
     }
     println!("Demo: seeding a demo armory ...");
@@ -46,7 +60,12 @@ async fn seed_demo(app: &App) -> Result<()> {
         summary.events, summary.firearms, summary.personnel
     );
     for a in &summary.accounts {
-        println!("    {:<12} user {:<18} password {}", a.role.as_str(), a.username, a.password);
+        println!(
+            "    {:<12} user {:<18} password {}",
+            a.role.as_str(),
+            a.username,
+            a.password
+        );
     }
     Ok(())
 }

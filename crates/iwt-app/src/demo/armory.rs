@@ -1,8 +1,8 @@
 //! The firearms of the demo: seven reference models from Austrian, German, Swiss and US
 //! makers, and 161 firearms with their frame serials and markings as applied
 //! (manufacture, import, unit property), origin, weapon class, unit and rack.
-use super::org::{Org, DISTRICT, HQ};
-use super::people::{Team, PISTOL, RIFLE, SHOTGUN, SMG};
+use super::org::{DISTRICT, HQ, Org};
+use super::people::{PISTOL, RIFLE, SHOTGUN, SMG, Team};
 use super::plan::Plan;
 use super::rng::Rng;
 use iwt_domain::records::{Firearm, FirearmModel, Marking, Record};
@@ -49,30 +49,158 @@ const fn spec(
     (make, manufacturer, model): (&'static str, &'static str, &'static str),
     (firearm_type, action, calibre, barrel_mm): (FirearmType, FirearmAction, &'static str, u32),
     (country, place, class): (&'static str, &'static str, &'static str),
-    (mark, mark_at, serial_prefix, serial_digits, first_year): (&'static str, &'static str, &'static str, usize, i32),
+    (mark, mark_at, serial_prefix, serial_digits, first_year): (
+        &'static str,
+        &'static str,
+        &'static str,
+        usize,
+        i32,
+    ),
 ) -> ModelSpec {
     ModelSpec {
-        make, manufacturer, model, firearm_type, action, calibre, barrel_mm, country, place,
-        class, mark, mark_at, serial_prefix, serial_digits, first_year,
+        make,
+        manufacturer,
+        model,
+        firearm_type,
+        action,
+        calibre,
+        barrel_mm,
+        country,
+        place,
+        class,
+        mark,
+        mark_at,
+        serial_prefix,
+        serial_digits,
+        first_year,
     }
 }
 
 /// The reference models.
 pub(super) const MODELS: [ModelSpec; 7] = [
-    spec(("Glock", "Glock Ges.m.b.H.", "17 Gen5"), (FirearmType::Pistol, FirearmAction::SemiAutomatic, "9x19mm", 114),
-        ("AT", "Deutsch-Wagram", PISTOL), ("GLOCK 17 AUSTRIA 9x19", "right side of slide; serial plate on frame", "BRK", 3, 2017)),
-    spec(("Glock", "Glock Ges.m.b.H.", "19 Gen5"), (FirearmType::Pistol, FirearmAction::SemiAutomatic, "9x19mm", 102),
-        ("AT", "Deutsch-Wagram", PISTOL), ("GLOCK 19 AUSTRIA 9x19", "right side of slide; serial plate on frame", "CAS", 3, 2018)),
-    spec(("SIG Sauer", "SIG Sauer GmbH & Co. KG", "P226"), (FirearmType::Pistol, FirearmAction::SemiAutomatic, "9x19mm", 112),
-        ("DE", "Eckernförde", PISTOL), ("SIG SAUER P226 MADE IN GERMANY", "left side of frame", "U", 6, 2009)),
-    spec(("Heckler & Koch", "Heckler & Koch GmbH", "MP5A3"), (FirearmType::SubmachineGun, FirearmAction::SelectiveFire, "9x19mm", 225),
-        ("DE", "Oberndorf am Neckar", SMG), ("HECKLER & KOCH GMBH OBERNDORF/N. MP5 Kal. 9mmx19", "left side of receiver", "64-", 6, 2010)),
-    spec(("Colt", "Colt's Manufacturing Company LLC", "M4 Carbine"), (FirearmType::Carbine, FirearmAction::SelectiveFire, "5.56x45mm NATO", 368),
-        ("US", "West Hartford, CT", RIFLE), ("COLT M4 CARBINE CAL 5.56 MM", "left side of lower receiver", "A5", 6, 2012)),
-    spec(("SIG Sauer", "Swiss Arms AG", "SG 553"), (FirearmType::Carbine, FirearmAction::SelectiveFire, "5.56x45mm NATO", 226),
-        ("CH", "Neuhausen am Rheinfall", RIFLE), ("SIG SG 553 SWISS ARMS", "left side of receiver", "SA", 6, 2014)),
-    spec(("Remington", "Remington Arms Company LLC", "870 Police Magnum"), (FirearmType::Shotgun, FirearmAction::PumpAction, "12 gauge", 470),
-        ("US", "Ilion, NY", SHOTGUN), ("REMINGTON ARMS CO. INC. MODEL 870 POLICE MAGNUM 12 GA", "left side of receiver", "RS", 7, 2011)),
+    spec(
+        ("Glock", "Glock Ges.m.b.H.", "17 Gen5"),
+        (
+            FirearmType::Pistol,
+            FirearmAction::SemiAutomatic,
+            "9x19mm",
+            114,
+        ),
+        ("AT", "Deutsch-Wagram", PISTOL),
+        (
+            "GLOCK 17 AUSTRIA 9x19",
+            "right side of slide; serial plate on frame",
+            "BRK",
+            3,
+            2017,
+        ),
+    ),
+    spec(
+        ("Glock", "Glock Ges.m.b.H.", "19 Gen5"),
+        (
+            FirearmType::Pistol,
+            FirearmAction::SemiAutomatic,
+            "9x19mm",
+            102,
+        ),
+        ("AT", "Deutsch-Wagram", PISTOL),
+        (
+            "GLOCK 19 AUSTRIA 9x19",
+            "right side of slide; serial plate on frame",
+            "CAS",
+            3,
+            2018,
+        ),
+    ),
+    spec(
+        ("SIG Sauer", "SIG Sauer GmbH & Co. KG", "P226"),
+        (
+            FirearmType::Pistol,
+            FirearmAction::SemiAutomatic,
+            "9x19mm",
+            112,
+        ),
+        ("DE", "Eckernförde", PISTOL),
+        (
+            "SIG SAUER P226 MADE IN GERMANY",
+            "left side of frame",
+            "U",
+            6,
+            2009,
+        ),
+    ),
+    spec(
+        ("Heckler & Koch", "Heckler & Koch GmbH", "MP5A3"),
+        (
+            FirearmType::SubmachineGun,
+            FirearmAction::SelectiveFire,
+            "9x19mm",
+            225,
+        ),
+        ("DE", "Oberndorf am Neckar", SMG),
+        (
+            "HECKLER & KOCH GMBH OBERNDORF/N. MP5 Kal. 9mmx19",
+            "left side of receiver",
+            "64-",
+            6,
+            2010,
+        ),
+    ),
+    spec(
+        ("Colt", "Colt's Manufacturing Company LLC", "M4 Carbine"),
+        (
+            FirearmType::Carbine,
+            FirearmAction::SelectiveFire,
+            "5.56x45mm NATO",
+            368,
+        ),
+        ("US", "West Hartford, CT", RIFLE),
+        (
+            "COLT M4 CARBINE CAL 5.56 MM",
+            "left side of lower receiver",
+            "A5",
+            6,
+            2012,
+        ),
+    ),
+    spec(
+        ("SIG Sauer", "Swiss Arms AG", "SG 553"),
+        (
+            FirearmType::Carbine,
+            FirearmAction::SelectiveFire,
+            "5.56x45mm NATO",
+            226,
+        ),
+        ("CH", "Neuhausen am Rheinfall", RIFLE),
+        (
+            "SIG SG 553 SWISS ARMS",
+            "left side of receiver",
+            "SA",
+            6,
+            2014,
+        ),
+    ),
+    spec(
+        (
+            "Remington",
+            "Remington Arms Company LLC",
+            "870 Police Magnum",
+        ),
+        (
+            FirearmType::Shotgun,
+            FirearmAction::PumpAction,
+            "12 gauge",
+            470,
+        ),
+        ("US", "Ilion, NY", SHOTGUN),
+        (
+            "REMINGTON ARMS CO. INC. MODEL 870 POLICE MAGNUM 12 GA",
+            "left side of receiver",
+            "RS",
+            7,
+            2011,
+        ),
+    ),
 ];
 
 /// Who holds how many of which model where: model, site, count, team, rack index.
@@ -119,8 +247,15 @@ pub(super) struct Armory {
 
 fn marking(kind: MarkingKind, text: String, at: &str) -> Marking {
     Marking {
-        kind, text, location_on_item: at.into(), manufacturer: None, country: None, place: None,
-        year: None, importer: None, method: Some("laser engraving".into()),
+        kind,
+        text,
+        location_on_item: at.into(),
+        manufacturer: None,
+        country: None,
+        place: None,
+        year: None,
+        importer: None,
+        method: Some("laser engraving".into()),
     }
 }
 
@@ -131,7 +266,11 @@ fn transposed(serial: &str) -> String {
     if n >= 2 {
         chars.swap(n - 1, n - 2);
         if chars[n - 1] == chars[n - 2] {
-            chars[n - 1] = if chars[n - 1] == '9' { '0' } else { char::from(chars[n - 1] as u8 + 1) };
+            chars[n - 1] = if chars[n - 1] == '9' {
+                '0'
+            } else {
+                char::from(chars[n - 1] as u8 + 1)
+            };
         }
     }
     chars.into_iter().collect()
@@ -175,7 +314,11 @@ pub(super) fn build(plan: &mut Plan, rng: &mut Rng, org: &Org, this_year: i32) -
                 (false, M4, DISTRICT) => Origin::StateStock,
                 _ => Origin::Imported,
             };
-            let mut made = marking(MarkingKind::Manufacture, format!("{} {serial}", m.mark), m.mark_at);
+            let mut made = marking(
+                MarkingKind::Manufacture,
+                format!("{} {serial}", m.mark),
+                m.mark_at,
+            );
             made.manufacturer = Some(m.manufacturer.into());
             made.country = Some(m.country.into());
             made.place = Some(m.place.into());
@@ -183,7 +326,11 @@ pub(super) fn build(plan: &mut Plan, rng: &mut Rng, org: &Org, this_year: i32) -
             let mut markings = vec![made];
             if !domestic {
                 let imported = (year + rng.range(0, 1) as i32).min(this_year - 1);
-                let mut imp = marking(MarkingKind::Import, format!("AT {} AAI", imported % 100), "right side of frame, forward of the trigger guard");
+                let mut imp = marking(
+                    MarkingKind::Import,
+                    format!("AT {} AAI", imported % 100),
+                    "right side of frame, forward of the trigger guard",
+                );
                 imp.country = Some("AT".into());
                 imp.year = Some(imported);
                 imp.importer = Some(IMPORTER.into());
@@ -195,7 +342,11 @@ pub(super) fn build(plan: &mut Plan, rng: &mut Rng, org: &Org, this_year: i32) -
                 Team::Patrol => None,
             };
             if let Some(text) = property {
-                markings.push(marking(MarkingKind::UnitProperty, text, "left side of frame"));
+                markings.push(marking(
+                    MarkingKind::UnitProperty,
+                    text,
+                    "left side of frame",
+                ));
             }
             let notes = match model {
                 GLOCK19 => Some("Night sights and weapon-light rail".to_owned()),
@@ -226,7 +377,13 @@ pub(super) fn build(plan: &mut Plan, rng: &mut Rng, org: &Org, this_year: i32) -
                 firearm = entered;
             }
             let id = plan.create(Record::Firearm(firearm));
-            guns.push(Gun { id, model, site, class: m.class, rack: org.sites[site].racks[rack] });
+            guns.push(Gun {
+                id,
+                model,
+                site,
+                class: m.class,
+                rack: org.sites[site].racks[rack],
+            });
         }
     }
     Armory { guns, typo_fix }

@@ -4,11 +4,11 @@
 //! shift. Items still out when the simulation reaches now stay issued. Along the way a
 //! pistol is reported lost, one Glock goes to the workshop and comes back with a new
 //! barrel, and a carbine is still under repair (the special events are in `events.rs`).
-use super::armory::{Gun, GLOCK17};
+use super::armory::{GLOCK17, Gun};
 use super::gear::{Gear, Kit};
 use super::local::{at, hm};
-use super::org::{Org, HQ};
-use super::people::{Officer, Team, PISTOL, RIFLE, SHOTGUN, SMG, TASER};
+use super::org::{HQ, Org};
+use super::people::{Officer, PISTOL, RIFLE, SHOTGUN, SMG, TASER, Team};
 use super::plan::Plan;
 use super::rng::Rng;
 use iwt_domain::records::{Firearm, ItemRef};
@@ -68,23 +68,63 @@ pub(super) struct Sim<'a, 'p> {
 }
 
 fn slot_of_gun(g: &Gun) -> Slot {
-    let item = ItemRef { kind: EntityKind::Firearm, id: g.id };
-    Slot { item, site: g.site, class: g.class, model: Some(g.model), home: g.rack, free: Some(OffsetDateTime::UNIX_EPOCH) }
+    let item = ItemRef {
+        kind: EntityKind::Firearm,
+        id: g.id,
+    };
+    Slot {
+        item,
+        site: g.site,
+        class: g.class,
+        model: Some(g.model),
+        home: g.rack,
+        free: Some(OffsetDateTime::UNIX_EPOCH),
+    }
 }
 
 fn slot_of_kit(k: &Kit, class: &'static str, home: Uuid) -> Slot {
-    let item = ItemRef { kind: EntityKind::Equipment, id: k.id };
-    Slot { item, site: k.site, class, model: None, home, free: Some(OffsetDateTime::UNIX_EPOCH) }
+    let item = ItemRef {
+        kind: EntityKind::Equipment,
+        id: k.id,
+    };
+    Slot {
+        item,
+        site: k.site,
+        class,
+        model: None,
+        home,
+        free: Some(OffsetDateTime::UNIX_EPOCH),
+    }
 }
 
 /// Plans the history up to `now`.
 pub(super) fn build(plan: &mut Plan, rng: Rng, w: &World<'_>, now: OffsetDateTime) {
     let mut slots: Vec<Slot> = w.guns.iter().map(slot_of_gun).collect();
-    slots.extend(w.gear.tasers.iter().map(|k| slot_of_kit(k, TASER, w.org.sites[k.site].equipment)));
-    slots.extend(w.gear.vests.iter().map(|k| slot_of_kit(k, "VEST", w.org.sites[k.site].equipment)));
+    slots.extend(
+        w.gear
+            .tasers
+            .iter()
+            .map(|k| slot_of_kit(k, TASER, w.org.sites[k.site].equipment)),
+    );
+    slots.extend(
+        w.gear
+            .vests
+            .iter()
+            .map(|k| slot_of_kit(k, "VEST", w.org.sites[k.site].equipment)),
+    );
     let duty = vec![(Some(OffsetDateTime::UNIX_EPOCH), false); w.people.len()];
     let limit = now - Duration::minutes(2);
-    let mut sim = Sim { plan, rng, w, limit, slots, duty, lost: false, repaired: false, in_repair: false };
+    let mut sim = Sim {
+        plan,
+        rng,
+        w,
+        limit,
+        slots,
+        duty,
+        lost: false,
+        repaired: false,
+        in_repair: false,
+    };
     let today = now.date();
     let first = today - Duration::days(DAYS);
     sim.long_term(first - Duration::days(1));
@@ -112,14 +152,26 @@ impl Sim<'_, '_> {
     }
 
     /// Hands out a free item of `class`; returns its slot.
-    pub(super) fn issue(&mut self, person: usize, class: &str, t: OffsetDateTime, long_term: bool) -> Option<usize> {
+    pub(super) fn issue(
+        &mut self,
+        person: usize,
+        class: &str,
+        t: OffsetDateTime,
+        long_term: bool,
+    ) -> Option<usize> {
         let slot = self.free_slot(self.w.people[person].team.site(), class, t)?;
         self.hand_out(person, slot, t, long_term);
         Some(slot)
     }
 
     /// Hands out the item in `slot`.
-    pub(super) fn hand_out(&mut self, person: usize, slot: usize, t: OffsetDateTime, long_term: bool) {
+    pub(super) fn hand_out(
+        &mut self,
+        person: usize,
+        slot: usize,
+        t: OffsetDateTime,
+        long_term: bool,
+    ) {
         let site = self.w.people[person].team.site();
         self.slots[slot].free = None;
         let body = EventBody::ItemIssued {
@@ -134,7 +186,14 @@ impl Sim<'_, '_> {
     fn shift(&mut self, day: i64, date: Date, shift: usize, site: usize) {
         let (from, to) = SHIFTS[shift];
         let start = at(date, hm(from, 0));
-        let end = at(if to < from { date + Duration::days(1) } else { date }, hm(to, 0));
+        let end = at(
+            if to < from {
+                date + Duration::days(1)
+            } else {
+                date
+            },
+            hm(to, 0),
+        );
         let first_issue = start - Duration::minutes(25);
         if first_issue >= self.limit {
             return;
@@ -161,7 +220,11 @@ impl Sim<'_, '_> {
             }
             let extra = match p.team {
                 Team::Tactical if shift < 2 && self.rng.chance(70) => {
-                    if p.qualified(SMG, date) && self.rng.chance(50) { Some(SMG) } else { Some(RIFLE) }
+                    if p.qualified(SMG, date) && self.rng.chance(50) {
+                        Some(SMG)
+                    } else {
+                        Some(RIFLE)
+                    }
                 }
                 Team::Tactical => None,
                 _ if self.rng.chance(15) => Some(SHOTGUN),
@@ -174,7 +237,9 @@ impl Sim<'_, '_> {
             let issued: Vec<usize> = wanted
                 .iter()
                 .enumerate()
-                .filter_map(|(k, class)| self.issue(person, class, t0 + Duration::seconds(40 * k as i64), false))
+                .filter_map(|(k, class)| {
+                    self.issue(person, class, t0 + Duration::seconds(40 * k as i64), false)
+                })
                 .collect();
             let back = end + Duration::minutes(8 + 3 * j as i64 + self.rng.range(0, 3));
             let mut all_back = true;
@@ -197,7 +262,12 @@ impl Sim<'_, '_> {
             (s.item, s.home, s.class, s.model, s.site)
         };
         let person_id = self.w.people[person].id;
-        let returned = |condition| EventBody::ItemReturned { item, person_id, location_id: home, condition };
+        let returned = |condition| EventBody::ItemReturned {
+            item,
+            person_id,
+            location_id: home,
+            condition,
+        };
         let to_workshop = EventBody::ItemStatusChanged {
             item,
             status: ItemStatus::UnderRepair,
@@ -205,32 +275,65 @@ impl Sim<'_, '_> {
         };
         if !self.lost && day >= 55 && class == PISTOL && site == HQ {
             self.lost = true;
-            let body = EventBody::ItemStatusChanged { item, status: ItemStatus::Lost, location_id: None };
+            let body = EventBody::ItemStatusChanged {
+                item,
+                status: ItemStatus::Lost,
+                location_id: None,
+            };
             let why = "Reported lost by the officer at the end of the shift; incident report filed";
             self.plan.noted_at(r, body, why);
             return;
         }
         let back_in = r + Duration::days(9);
-        if !self.repaired && day >= 30 && model == Some(GLOCK17) && site == HQ && back_in < self.limit {
+        if !self.repaired
+            && day >= 30
+            && model == Some(GLOCK17)
+            && site == HQ
+            && back_in < self.limit
+        {
             self.repaired = true;
             self.plan.event_at(r, returned(Condition::Damaged));
             let why = "Failure to return to battery; barrel bulge found at inspection";
-            self.plan.noted_at(r + Duration::minutes(20), to_workshop, why);
+            self.plan
+                .noted_at(r + Duration::minutes(20), to_workshop, why);
             if let Some(part_id) = self.w.gear.spare_barrel {
-                self.plan.event_at(r + Duration::days(2), EventBody::PartFitted { part_id, firearm_id: item.id });
+                self.plan.event_at(
+                    r + Duration::days(2),
+                    EventBody::PartFitted {
+                        part_id,
+                        firearm_id: item.id,
+                    },
+                );
             }
-            let body = EventBody::ItemStatusChanged { item, status: ItemStatus::InStore, location_id: Some(home) };
-            self.plan.noted_at(back_in, body, "Repaired: barrel replaced, function test passed");
+            let body = EventBody::ItemStatusChanged {
+                item,
+                status: ItemStatus::InStore,
+                location_id: Some(home),
+            };
+            self.plan.noted_at(
+                back_in,
+                body,
+                "Repaired: barrel replaced, function test passed",
+            );
             self.slots[slot].free = Some(back_in);
             return;
         }
-        if !self.in_repair && day >= 82 && class == RIFLE && r + Duration::minutes(20) < self.limit {
+        if !self.in_repair && day >= 82 && class == RIFLE && r + Duration::minutes(20) < self.limit
+        {
             self.in_repair = true;
             self.plan.event_at(r, returned(Condition::Damaged));
-            self.plan.noted_at(r + Duration::minutes(20), to_workshop, "Selector lever jammed; sent to the armorer");
+            self.plan.noted_at(
+                r + Duration::minutes(20),
+                to_workshop,
+                "Selector lever jammed; sent to the armorer",
+            );
             return;
         }
-        let condition = if self.rng.chance(1) { Condition::NeedsInspection } else { Condition::Serviceable };
+        let condition = if self.rng.chance(1) {
+            Condition::NeedsInspection
+        } else {
+            Condition::Serviceable
+        };
         self.plan.event_at(r, returned(condition));
         self.slots[slot].free = Some(r);
     }

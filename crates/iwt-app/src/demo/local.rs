@@ -17,7 +17,10 @@ fn last_sunday_0100(year: i32, month: Month) -> Option<OffsetDateTime> {
 /// Whether summer time applies at `t`.
 fn summer(t: OffsetDateTime) -> bool {
     let t = t.to_offset(UtcOffset::UTC);
-    match (last_sunday_0100(t.year(), Month::March), last_sunday_0100(t.year(), Month::October)) {
+    match (
+        last_sunday_0100(t.year(), Month::March),
+        last_sunday_0100(t.year(), Month::October),
+    ) {
         (Some(start), Some(end)) => start <= t && t < end,
         _ => false,
     }
@@ -27,7 +30,11 @@ fn summer(t: OffsetDateTime) -> bool {
 pub(super) fn at(date: Date, local: Time) -> OffsetDateTime {
     let naive = PrimitiveDateTime::new(date, local);
     let winter = naive.assume_offset(offset!(+1));
-    let t = if summer(winter) { naive.assume_offset(offset!(+2)) } else { winter };
+    let t = if summer(winter) {
+        naive.assume_offset(offset!(+2))
+    } else {
+        winter
+    };
     t.to_offset(UtcOffset::UTC)
 }
 
@@ -43,11 +50,26 @@ mod tests {
 
     #[test]
     fn vienna_offsets() {
-        assert_eq!(at(date!(2025 - 01 - 15), hm(7, 0)), datetime!(2025-01-15 06:00 UTC));
-        assert_eq!(at(date!(2025 - 07 - 15), hm(7, 0)), datetime!(2025-07-15 05:00 UTC));
+        assert_eq!(
+            at(date!(2025 - 01 - 15), hm(7, 0)),
+            datetime!(2025-01-15 06:00 UTC)
+        );
+        assert_eq!(
+            at(date!(2025 - 07 - 15), hm(7, 0)),
+            datetime!(2025-07-15 05:00 UTC)
+        );
         // 2025: summer time from 30 March to 26 October.
-        assert_eq!(at(date!(2025 - 03 - 29), hm(23, 0)), datetime!(2025-03-29 22:00 UTC));
-        assert_eq!(at(date!(2025 - 03 - 30), hm(7, 0)), datetime!(2025-03-30 05:00 UTC));
-        assert_eq!(at(date!(2025 - 10 - 26), hm(7, 0)), datetime!(2025-10-26 06:00 UTC));
+        assert_eq!(
+            at(date!(2025 - 03 - 29), hm(23, 0)),
+            datetime!(2025-03-29 22:00 UTC)
+        );
+        assert_eq!(
+            at(date!(2025 - 03 - 30), hm(7, 0)),
+            datetime!(2025-03-30 05:00 UTC)
+        );
+        assert_eq!(
+            at(date!(2025 - 10 - 26), hm(7, 0)),
+            datetime!(2025-10-26 06:00 UTC)
+        );
     }
 }

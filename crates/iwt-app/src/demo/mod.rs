@@ -51,7 +51,10 @@ pub struct DemoSummary {
 /// event). Fails if the ledger is not empty.
 pub async fn seed(app: &App, rng_seed: u64) -> Result<DemoSummary, AppError> {
     if app.store().log_state().await?.size != 0 {
-        return Err(DomainError::InvalidState("demo data can only be seeded into an empty ledger".into()).into());
+        return Err(DomainError::InvalidState(
+            "demo data can only be seeded into an empty ledger".into(),
+        )
+        .into());
     }
     let now = app.clock().now();
     let today = now.date();

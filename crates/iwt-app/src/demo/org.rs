@@ -72,13 +72,33 @@ const SITES: [SiteSpec; 2] = [
     },
 ];
 
-fn location(plan: &mut Plan, site: Uuid, parent: Option<Uuid>, code: String, name: &str, kind: LocationKind) -> Uuid {
-    let loc = Location { id: Uuid::nil(), site_id: site, parent_id: parent, code, name: name.to_owned(), kind };
+fn location(
+    plan: &mut Plan,
+    site: Uuid,
+    parent: Option<Uuid>,
+    code: String,
+    name: &str,
+    kind: LocationKind,
+) -> Uuid {
+    let loc = Location {
+        id: Uuid::nil(),
+        site_id: site,
+        parent_id: parent,
+        code,
+        name: name.to_owned(),
+        kind,
+    };
     plan.create(Record::Location(loc))
 }
 
 fn read_point(plan: &mut Plan, location: Uuid, code: String, name: String, kind: ReadPointKind) {
-    let rp = ReadPoint { id: Uuid::nil(), location_id: location, code, name, kind };
+    let rp = ReadPoint {
+        id: Uuid::nil(),
+        location_id: location,
+        code,
+        name,
+        kind,
+    };
     plan.create(Record::ReadPoint(rp));
 }
 
@@ -92,23 +112,105 @@ fn site(plan: &mut Plan, spec: &SiteSpec) -> SiteLocs {
         address: Some(spec.address.to_owned()),
     }));
     let c = spec.code;
-    let vault = location(plan, site, None, format!("{c}-V1"), "Main vault", LocationKind::Vault);
+    let vault = location(
+        plan,
+        site,
+        None,
+        format!("{c}-V1"),
+        "Main vault",
+        LocationKind::Vault,
+    );
     let mut racks = Vec::new();
     for (suffix, name) in spec.racks {
-        let rack = location(plan, site, Some(vault), format!("{c}-V1-{suffix}"), name, LocationKind::Rack);
-        read_point(plan, rack, format!("{c}-{suffix}-ANT"), format!("{name} antenna"), ReadPointKind::Rack);
+        let rack = location(
+            plan,
+            site,
+            Some(vault),
+            format!("{c}-V1-{suffix}"),
+            name,
+            LocationKind::Rack,
+        );
+        read_point(
+            plan,
+            rack,
+            format!("{c}-{suffix}-ANT"),
+            format!("{name} antenna"),
+            ReadPointKind::Rack,
+        );
         racks.push(rack);
     }
-    let ammo_kind = if site_is_hq(c) { LocationKind::Room } else { LocationKind::Safe };
-    let ammo = location(plan, site, Some(vault), format!("{c}-V1-AMMO"), "Ammunition store", ammo_kind);
-    let equipment = location(plan, site, None, format!("{c}-EQ"), "Equipment store", LocationKind::Room);
-    let window = location(plan, site, None, format!("{c}-W1"), "Issue window 1", LocationKind::Window);
-    let door = location(plan, site, None, format!("{c}-D1"), "Vault door", LocationKind::Door);
-    read_point(plan, window, format!("{c}-W1-ANT"), "Issue window 1 antenna".into(), ReadPointKind::Window);
-    read_point(plan, door, format!("{c}-D1-IN"), "Vault door, inner antenna".into(), ReadPointKind::DoorInner);
-    read_point(plan, door, format!("{c}-D1-OUT"), "Vault door, outer antenna".into(), ReadPointKind::DoorOuter);
-    read_point(plan, vault, format!("{c}-HH1"), "Handheld inventory reader".into(), ReadPointKind::Handheld);
-    SiteLocs { site, racks, window, ammo, equipment }
+    let ammo_kind = if site_is_hq(c) {
+        LocationKind::Room
+    } else {
+        LocationKind::Safe
+    };
+    let ammo = location(
+        plan,
+        site,
+        Some(vault),
+        format!("{c}-V1-AMMO"),
+        "Ammunition store",
+        ammo_kind,
+    );
+    let equipment = location(
+        plan,
+        site,
+        None,
+        format!("{c}-EQ"),
+        "Equipment store",
+        LocationKind::Room,
+    );
+    let window = location(
+        plan,
+        site,
+        None,
+        format!("{c}-W1"),
+        "Issue window 1",
+        LocationKind::Window,
+    );
+    let door = location(
+        plan,
+        site,
+        None,
+        format!("{c}-D1"),
+        "Vault door",
+        LocationKind::Door,
+    );
+    read_point(
+        plan,
+        window,
+        format!("{c}-W1-ANT"),
+        "Issue window 1 antenna".into(),
+        ReadPointKind::Window,
+    );
+    read_point(
+        plan,
+        door,
+        format!("{c}-D1-IN"),
+        "Vault door, inner antenna".into(),
+        ReadPointKind::DoorInner,
+    );
+    read_point(
+        plan,
+        door,
+        format!("{c}-D1-OUT"),
+        "Vault door, outer antenna".into(),
+        ReadPointKind::DoorOuter,
+    );
+    read_point(
+        plan,
+        vault,
+        format!("{c}-HH1"),
+        "Handheld inventory reader".into(),
+        ReadPointKind::Handheld,
+    );
+    SiteLocs {
+        site,
+        racks,
+        window,
+        ammo,
+        equipment,
+    }
 }
 
 fn site_is_hq(code: &str) -> bool {
@@ -116,12 +218,24 @@ fn site_is_hq(code: &str) -> bool {
 }
 
 fn unit(plan: &mut Plan, code: &str, name: &str, site: Uuid) -> Uuid {
-    let u = Unit { id: Uuid::nil(), code: code.into(), name: name.into(), site_id: Some(site), parent_unit_id: None };
+    let u = Unit {
+        id: Uuid::nil(),
+        code: code.into(),
+        name: name.into(),
+        site_id: Some(site),
+        parent_unit_id: None,
+    };
     plan.create(Record::Unit(u))
 }
 
 fn post(plan: &mut Plan, code: &str, name: &str, unit: Uuid, site: Uuid) {
-    let p = Post { id: Uuid::nil(), code: code.into(), name: name.into(), unit_id: Some(unit), site_id: Some(site) };
+    let p = Post {
+        id: Uuid::nil(),
+        code: code.into(),
+        name: name.into(),
+        unit_id: Some(unit),
+        site_id: Some(site),
+    };
     plan.create(Record::Post(p));
 }
 
@@ -129,19 +243,57 @@ fn post(plan: &mut Plan, code: &str, name: &str, unit: Uuid, site: Uuid) {
 pub(super) fn build(plan: &mut Plan) -> Org {
     let hq = site(plan, &SITES[HQ]);
     let district = site(plan, &SITES[DISTRICT]);
-    let workshop = location(plan, hq.site, None, "HQ-WS".into(), "Armorer's workshop", LocationKind::Room);
-    let range = location(plan, hq.site, None, "HQ-RANGE".into(), "Indoor firing range", LocationKind::Room);
+    let workshop = location(
+        plan,
+        hq.site,
+        None,
+        "HQ-WS".into(),
+        "Armorer's workshop",
+        LocationKind::Room,
+    );
+    let range = location(
+        plan,
+        hq.site,
+        None,
+        "HQ-RANGE".into(),
+        "Indoor firing range",
+        LocationKind::Room,
+    );
 
     let patrol = unit(plan, "PATROL", "Patrol Division", hq.site);
     let tactical = unit(plan, "TRU", "Tactical Response Unit", hq.site);
     let north = unit(plan, "DN-PATROL", "District North Patrol", district.site);
-    post(plan, "HQ-PATROL-A", "Patrol sector A (inner city)", patrol, hq.site);
-    post(plan, "HQ-PATROL-B", "Patrol sector B (Danube quarter)", patrol, hq.site);
+    post(
+        plan,
+        "HQ-PATROL-A",
+        "Patrol sector A (inner city)",
+        patrol,
+        hq.site,
+    );
+    post(
+        plan,
+        "HQ-PATROL-B",
+        "Patrol sector B (Danube quarter)",
+        patrol,
+        hq.site,
+    );
     post(plan, "HQ-DESK", "Headquarters front desk", patrol, hq.site);
     post(plan, "TRU-ENTRY", "Tactical entry team", tactical, hq.site);
     post(plan, "TRU-K9", "K9 handler team", tactical, hq.site);
-    post(plan, "DN-CAR-1", "District North patrol car 1", north, district.site);
-    post(plan, "DN-DESK", "District North front desk", north, district.site);
+    post(
+        plan,
+        "DN-CAR-1",
+        "District North patrol car 1",
+        north,
+        district.site,
+    );
+    post(
+        plan,
+        "DN-DESK",
+        "District North front desk",
+        north,
+        district.site,
+    );
 
     for (code, name, start, end) in [
         ("DAY", "Day shift", "07:00", "15:00"),
@@ -158,10 +310,26 @@ pub(super) fn build(plan: &mut Plan) -> Org {
         }));
     }
     for (code, name, description) in [
-        ("PATROL", "Patrol", "Uniformed patrol duty: service pistol, optional shotgun and TASER"),
-        ("TACTICAL", "Tactical operations", "Tactical response: pistol, submachine gun or carbine"),
-        ("K9", "K9 / specialised team", "Dog handler and other specialised teams"),
-        ("RANGE", "Range training", "Qualification shooting at the indoor range"),
+        (
+            "PATROL",
+            "Patrol",
+            "Uniformed patrol duty: service pistol, optional shotgun and TASER",
+        ),
+        (
+            "TACTICAL",
+            "Tactical operations",
+            "Tactical response: pistol, submachine gun or carbine",
+        ),
+        (
+            "K9",
+            "K9 / specialised team",
+            "Dog handler and other specialised teams",
+        ),
+        (
+            "RANGE",
+            "Range training",
+            "Qualification shooting at the indoor range",
+        ),
     ] {
         plan.create(Record::AssignmentType(AssignmentType {
             id: Uuid::nil(),
@@ -170,5 +338,10 @@ pub(super) fn build(plan: &mut Plan) -> Org {
             description: Some(description.into()),
         }));
     }
-    Org { sites: [hq, district], workshop, range, units: [patrol, tactical, north] }
+    Org {
+        sites: [hq, district],
+        workshop,
+        range,
+        units: [patrol, tactical, north],
+    }
 }

@@ -4,7 +4,7 @@
 //! valid, a few expire within 30 days and some have already expired.
 use super::plan::Plan;
 use super::rng::Rng;
-use iwt_domain::records::{PersonalData, Person, Qualification, QualificationType, Record};
+use iwt_domain::records::{Person, PersonalData, Qualification, QualificationType, Record};
 use iwt_domain::vocab::PersonStatus;
 use std::collections::HashSet;
 use time::{Date, Duration, Month};
@@ -34,19 +34,89 @@ const QUAL_TYPES: [(&str, &str, u32); 5] = [
 const VALIDITY_DAYS: i64 = 365;
 
 const GIVEN: [&str; 40] = [
-    "Lukas", "Anna", "Maximilian", "Sophie", "David", "Julia", "Tobias", "Laura", "Florian",
-    "Katharina", "Stefan", "Lisa", "Michael", "Sarah", "Thomas", "Elena", "Markus", "Hannah",
-    "Daniel", "Lena", "Andreas", "Marie", "Christoph", "Eva", "Alexander", "Sandra", "Johannes",
-    "Nina", "Patrick", "Teresa", "Sebastian", "Verena", "Mehmet", "Ana", "Milan", "Ivana",
-    "Georg", "Petra", "Jakob", "Magdalena",
+    "Lukas",
+    "Anna",
+    "Maximilian",
+    "Sophie",
+    "David",
+    "Julia",
+    "Tobias",
+    "Laura",
+    "Florian",
+    "Katharina",
+    "Stefan",
+    "Lisa",
+    "Michael",
+    "Sarah",
+    "Thomas",
+    "Elena",
+    "Markus",
+    "Hannah",
+    "Daniel",
+    "Lena",
+    "Andreas",
+    "Marie",
+    "Christoph",
+    "Eva",
+    "Alexander",
+    "Sandra",
+    "Johannes",
+    "Nina",
+    "Patrick",
+    "Teresa",
+    "Sebastian",
+    "Verena",
+    "Mehmet",
+    "Ana",
+    "Milan",
+    "Ivana",
+    "Georg",
+    "Petra",
+    "Jakob",
+    "Magdalena",
 ];
 
 const FAMILY: [&str; 40] = [
-    "Gruber", "Huber", "Bauer", "Wagner", "Müller", "Pichler", "Steiner", "Moser", "Mayer",
-    "Hofer", "Leitner", "Berger", "Fuchs", "Eder", "Fischer", "Schmid", "Winkler", "Weber",
-    "Schwarz", "Maier", "Schneider", "Reiter", "Wimmer", "Egger", "Brunner", "Lang",
-    "Baumgartner", "Auer", "Binder", "Lechner", "Wolf", "Wallner", "Aigner", "Ebner", "Koller",
-    "Haas", "Novak", "Horvath", "Yılmaz", "Kovačević",
+    "Gruber",
+    "Huber",
+    "Bauer",
+    "Wagner",
+    "Müller",
+    "Pichler",
+    "Steiner",
+    "Moser",
+    "Mayer",
+    "Hofer",
+    "Leitner",
+    "Berger",
+    "Fuchs",
+    "Eder",
+    "Fischer",
+    "Schmid",
+    "Winkler",
+    "Weber",
+    "Schwarz",
+    "Maier",
+    "Schneider",
+    "Reiter",
+    "Wimmer",
+    "Egger",
+    "Brunner",
+    "Lang",
+    "Baumgartner",
+    "Auer",
+    "Binder",
+    "Lechner",
+    "Wolf",
+    "Wallner",
+    "Aigner",
+    "Ebner",
+    "Koller",
+    "Haas",
+    "Novak",
+    "Horvath",
+    "Yılmaz",
+    "Kovačević",
 ];
 
 const CERTIFIERS: [&str; 4] = [
@@ -100,17 +170,33 @@ pub(super) struct Officer {
 impl Officer {
     /// Whether the officer holds a valid qualification for `class` on `day`.
     pub(super) fn qualified(&self, class: &str, day: Date) -> bool {
-        self.quals.iter().any(|q| q.class == class && q.valid.0 <= day && day <= q.valid.1)
+        self.quals
+            .iter()
+            .any(|q| q.class == class && q.valid.0 <= day && day <= q.valid.1)
     }
 }
 
 /// Team sizes: patrol, tactical, district.
-const ROSTER: [(Team, usize, &str); 3] = [(Team::Patrol, 30, "41"), (Team::Tactical, 14, "47"), (Team::District, 22, "52")];
+const ROSTER: [(Team, usize, &str); 3] = [
+    (Team::Patrol, 30, "41"),
+    (Team::Tactical, 14, "47"),
+    (Team::District, 22, "52"),
+];
 
-const RANKS: [&str; 5] = ["Police Officer", "Senior Police Officer", "Sergeant", "Inspector", "Chief Inspector"];
+const RANKS: [&str; 5] = [
+    "Police Officer",
+    "Senior Police Officer",
+    "Sergeant",
+    "Inspector",
+    "Chief Inspector",
+];
 
 fn rank(rng: &mut Rng, team: Team) -> &'static str {
-    let cuts: [u64; 4] = if team == Team::Tactical { [20, 60, 85, 95] } else { [45, 75, 90, 97] };
+    let cuts: [u64; 4] = if team == Team::Tactical {
+        [20, 60, 85, 95]
+    } else {
+        [45, 75, 90, 97]
+    };
     let roll = rng.below(100);
     RANKS[cuts.iter().filter(|&&c| roll >= c).count()]
 }
@@ -118,7 +204,11 @@ fn rank(rng: &mut Rng, team: Team) -> &'static str {
 /// Days before today a qualification was issued: `forced` 1 = expired, 2 = expiring
 /// within 30 days; otherwise random with about 10 % expired and 8 % expiring.
 fn issued_days_ago(rng: &mut Rng, forced: u8) -> i64 {
-    let kind = if forced != 0 { forced } else { [1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0][rng.index(12)] };
+    let kind = if forced != 0 {
+        forced
+    } else {
+        [1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0][rng.index(12)]
+    };
     match kind {
         1 => rng.range(372, 540),
         2 => rng.range(338, 358),
@@ -127,7 +217,12 @@ fn issued_days_ago(rng: &mut Rng, forced: u8) -> i64 {
 }
 
 /// Creates the qualification types and the roster; returns the officers in roster order.
-pub(super) fn build(plan: &mut Plan, rng: &mut Rng, units: &[Uuid; 3], today: Date) -> Vec<Officer> {
+pub(super) fn build(
+    plan: &mut Plan,
+    rng: &mut Rng,
+    units: &[Uuid; 3],
+    today: Date,
+) -> Vec<Officer> {
     let mut qual_type = std::collections::HashMap::new();
     for (code, name, grace) in QUAL_TYPES {
         let id = plan.create(Record::QualificationType(QualificationType {
@@ -168,7 +263,9 @@ pub(super) fn build(plan: &mut Plan, rng: &mut Rng, units: &[Uuid; 3], today: Da
             let born = Date::from_calendar_date(rng.range(1968, 2001) as i32, Month::January, 1)
                 .map(|d| d + Duration::days(rng.range(0, 364)))
                 .ok();
-            let joined = born.map_or(2010, |b| b.year() + rng.range(19, 27) as i32).min(today.year() - 1);
+            let joined = born
+                .map_or(2010, |b| b.year() + rng.range(19, 27) as i32)
+                .min(today.year() - 1);
             let person = Person {
                 id: Uuid::nil(),
                 badge_number: format!("{badge_prefix}{badge:04}"),
@@ -194,7 +291,9 @@ pub(super) fn build(plan: &mut Plan, rng: &mut Rng, units: &[Uuid; 3], today: Da
                 };
                 let issued = today - Duration::days(issued_days_ago(rng, forced));
                 let expires = issued + Duration::days(VALIDITY_DAYS);
-                let Some(type_id) = qual_type.get(class).copied() else { continue };
+                let Some(type_id) = qual_type.get(class).copied() else {
+                    continue;
+                };
                 plan.create(Record::Qualification(Qualification {
                     id: Uuid::nil(),
                     person_id: id,
@@ -203,9 +302,17 @@ pub(super) fn build(plan: &mut Plan, rng: &mut Rng, units: &[Uuid; 3], today: Da
                     expires_on: expires,
                     certified_by: Some((*rng.pick(&CERTIFIERS)).into()),
                 }));
-                quals.push(Qual { class, valid: (issued, expires) });
+                quals.push(Qual {
+                    class,
+                    valid: (issued, expires),
+                });
             }
-            officers.push(Officer { id, team, active: status == PersonStatus::Active, quals });
+            officers.push(Officer {
+                id,
+                team,
+                active: status == PersonStatus::Active,
+                quals,
+            });
         }
     }
     officers
@@ -219,7 +326,12 @@ fn qual_classes(rng: &mut Rng, team: Team) -> Vec<&'static str> {
         Team::Patrol => (0, 15, 40, 50),
         Team::District => (0, 25, 50, 40),
     };
-    for (class, p) in [(SMG, smg), (RIFLE, rifle), (SHOTGUN, shotgun), (TASER, taser)] {
+    for (class, p) in [
+        (SMG, smg),
+        (RIFLE, rifle),
+        (SHOTGUN, shotgun),
+        (TASER, taser),
+    ] {
         if rng.chance(p) {
             out.push(class);
         }

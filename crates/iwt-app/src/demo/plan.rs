@@ -5,8 +5,8 @@
 use crate::auth::Principal;
 use crate::commands::Meta;
 use crate::{App, AppError};
-use iwt_domain::records::{PersonalData, Record};
 use iwt_domain::EventBody;
+use iwt_domain::records::{PersonalData, Record};
 use std::future::Future;
 use std::pin::Pin;
 use std::task::Poll;
@@ -43,7 +43,10 @@ pub(super) struct Plan {
 impl Plan {
     /// A plan whose set-up records are entered from `start`, a few seconds apart.
     pub(super) fn new(start: OffsetDateTime) -> Self {
-        Self { ops: Vec::new(), cursor: start }
+        Self {
+            ops: Vec::new(),
+            cursor: start,
+        }
     }
 
     /// The next data-entry time of the set-up phase.
@@ -64,7 +67,10 @@ impl Plan {
             record.set_id(Uuid::now_v7());
         }
         let id = record.id();
-        self.ops.push(Planned { at, op: Op::Create(Box::new(record), None) });
+        self.ops.push(Planned {
+            at,
+            op: Op::Create(Box::new(record), None),
+        });
         id
     }
 
@@ -73,7 +79,10 @@ impl Plan {
         record.set_id(Uuid::now_v7());
         let id = record.id();
         let at = self.tick();
-        self.ops.push(Planned { at, op: Op::Create(Box::new(record), Some(personal)) });
+        self.ops.push(Planned {
+            at,
+            op: Op::Create(Box::new(record), Some(personal)),
+        });
         id
     }
 
@@ -85,17 +94,26 @@ impl Plan {
 
     /// Records an event at `at`.
     pub(super) fn event_at(&mut self, at: OffsetDateTime, body: EventBody) {
-        self.ops.push(Planned { at, op: Op::Event(body, None) });
+        self.ops.push(Planned {
+            at,
+            op: Op::Event(body, None),
+        });
     }
 
     /// Records an event at `at` with a reason.
     pub(super) fn noted_at(&mut self, at: OffsetDateTime, body: EventBody, reason: &str) {
-        self.ops.push(Planned { at, op: Op::Event(body, Some(reason.to_owned())) });
+        self.ops.push(Planned {
+            at,
+            op: Op::Event(body, Some(reason.to_owned())),
+        });
     }
 
     /// Corrects a record at `at`.
     pub(super) fn correct_at(&mut self, at: OffsetDateTime, record: Record, reason: &str) {
-        self.ops.push(Planned { at, op: Op::Correct(Box::new(record), reason.to_owned()) });
+        self.ops.push(Planned {
+            at,
+            op: Op::Correct(Box::new(record), reason.to_owned()),
+        });
     }
 
     /// The commands in time order (commands at the same time keep their plan order).
@@ -110,8 +128,11 @@ pub(super) async fn submit(app: &App, ops: Vec<Planned>) -> Result<(), AppError>
     let who = Principal::console();
     let mut ops = ops.into_iter().peekable();
     while ops.peek().is_some() {
-        let futs: Vec<Option<BoxFut<'_>>> =
-            ops.by_ref().take(CHUNK).map(|p| Some(Box::pin(run(app, &who, p)) as BoxFut<'_>)).collect();
+        let futs: Vec<Option<BoxFut<'_>>> = ops
+            .by_ref()
+            .take(CHUNK)
+            .map(|p| Some(Box::pin(run(app, &who, p)) as BoxFut<'_>))
+            .collect();
         in_order(futs).await?;
     }
     Ok(())
@@ -120,15 +141,22 @@ pub(super) async fn submit(app: &App, ops: Vec<Planned>) -> Result<(), AppError>
 type BoxFut<'a> = Pin<Box<dyn Future<Output = Result<(), AppError>> + Send + 'a>>;
 
 async fn run(app: &App, who: &Principal, p: Planned) -> Result<(), AppError> {
-    let meta = |reason: Option<String>| Meta { event_id: None, occurred_at: Some(p.at), reason };
+    let meta = |reason: Option<String>| Meta {
+        event_id: None,
+        occurred_at: Some(p.at),
+        reason,
+    };
     let result = match p.op {
-        Op::Create(record, personal) => {
-            app.create_record(who, *record, personal, meta(None)).await.map(|_| ())
-        }
+        Op::Create(record, personal) => app
+            .create_record(who, *record, personal, meta(None))
+            .await
+            .map(|_| ()),
         Op::Event(body, reason) => app.record_event(who, body, meta(reason)).await.map(|_| ()),
         Op::Correct(record, reason) => {
             let (kind, id) = (record.kind(), record.id());
-            app.correct_record(who, kind, id, *record, None, None, meta(Some(reason))).await.map(|_| ())
+            app.correct_record(who, kind, id, *record, None, None, meta(Some(reason)))
+                .await
+                .map(|_| ())
         }
     };
     if let Err(e) = &result {
@@ -156,7 +184,11 @@ async fn in_order(mut futs: Vec<Option<BoxFut<'_>>>) -> Result<(), AppError> {
                 Poll::Pending => pending = true,
             }
         }
-        if pending { Poll::Pending } else { Poll::Ready(()) }
+        if pending {
+            Poll::Pending
+        } else {
+            Poll::Ready(())
+        }
     })
     .await;
     first_err.map_or(Ok(()), Err)

@@ -57,12 +57,16 @@ impl Rng {
 
     /// `n` decimal digits.
     pub(super) fn digits(&mut self, n: usize) -> String {
-        (0..n).map(|_| char::from(b'0' + self.below(10) as u8)).collect()
+        (0..n)
+            .map(|_| char::from(b'0' + self.below(10) as u8))
+            .collect()
     }
 
     /// `n` upper-case hexadecimal digits.
     pub(super) fn hex(&mut self, n: usize) -> String {
-        (0..n).map(|_| char::from(b"0123456789ABCDEF"[self.index(16)])).collect()
+        (0..n)
+            .map(|_| char::from(b"0123456789ABCDEF"[self.index(16)]))
+            .collect()
     }
 
     /// An independent generator for one part of the data, so that adding records to

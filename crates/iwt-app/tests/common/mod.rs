@@ -2,13 +2,13 @@
 //! `iwt_store::conformance`), sample records and a small sample ledger.
 #![allow(dead_code, clippy::unwrap_used)]
 
-pub use iwt_store::conformance::{with_test_db, Backend, TestDb};
+pub use iwt_store::conformance::{Backend, TestDb, with_test_db};
 
 use iwt_app::auth::Principal;
 use iwt_app::commands::Meta;
 use iwt_app::{App, Appended};
 use iwt_domain::records::{
-    Firearm, FirearmModel, ItemRef, Location, PersonalData, Person, Site, Unit,
+    Firearm, FirearmModel, ItemRef, Location, Person, PersonalData, Site, Unit,
 };
 use iwt_domain::vocab::{FirearmAction, FirearmType, LocationKind, Origin, PersonStatus};
 use iwt_domain::{EntityKind, EventBody, Record, Role, SystemClock};
@@ -54,7 +54,11 @@ pub fn admin() -> Principal {
 
 /// A principal with `role`.
 pub fn principal(role: Role) -> Principal {
-    Principal { id: Uuid::now_v7(), role, name: format!("{}-user", role.as_str()) }
+    Principal {
+        id: Uuid::now_v7(),
+        role,
+        name: format!("{}-user", role.as_str()),
+    }
 }
 
 pub fn site(code: &str) -> Record {
@@ -112,7 +116,13 @@ pub fn firearm(model_id: Uuid, location_id: Uuid, serial: &str) -> Firearm {
 }
 
 pub fn unit(site_id: Uuid, code: &str) -> Record {
-    Record::Unit(Unit { id: Uuid::nil(), code: code.to_owned(), name: format!("Unit {code}"), site_id: Some(site_id), parent_unit_id: None })
+    Record::Unit(Unit {
+        id: Uuid::nil(),
+        code: code.to_owned(),
+        name: format!("Unit {code}"),
+        site_id: Some(site_id),
+        parent_unit_id: None,
+    })
 }
 
 pub fn person(unit_id: Uuid, badge: &str) -> (Record, PersonalData) {
@@ -125,13 +135,19 @@ pub fn person(unit_id: Uuid, badge: &str) -> (Record, PersonalData) {
         rank: Some("POM".into()),
         status: PersonStatus::Active,
     };
-    let pd = PersonalData { given_name: "Zoë".into(), family_name: "Ørsted".into(), date_of_birth: None };
+    let pd = PersonalData {
+        given_name: "Zoë".into(),
+        family_name: "Ørsted".into(),
+        date_of_birth: None,
+    };
     (Record::Person(p), pd)
 }
 
 /// Creates a record as the console administrator.
 pub async fn create(app: &App, record: Record) -> (Uuid, Appended) {
-    app.create_record(&admin(), record, None, Meta::default()).await.unwrap()
+    app.create_record(&admin(), record, None, Meta::default())
+        .await
+        .unwrap()
 }
 
 /// A small ledger: two sites, three locations, a unit, a person (with personal data), a
@@ -169,15 +185,24 @@ pub async fn sample(app: &App) -> Sample {
     let f1 = mk(Record::Firearm(firearm(m, l0, "AB 1002"))).await; // 8
     let f2 = mk(Record::Firearm(firearm(m, l2, "XY-2001"))).await; // 9
     let (p, pd) = person(u, "B-4711");
-    let (pid, a) = app.create_record(&admin(), p, Some(pd), Meta::default()).await.unwrap(); // 10
+    let (pid, a) = app
+        .create_record(&admin(), p, Some(pd), Meta::default())
+        .await
+        .unwrap(); // 10
     at.insert(pid, a.index);
     let body = EventBody::ItemIssued {
-        item: ItemRef { kind: EntityKind::Firearm, id: f0 },
+        item: ItemRef {
+            kind: EntityKind::Firearm,
+            id: f0,
+        },
         person_id: pid,
         location_id: l1,
         long_term: false,
     };
-    let issued = app.record_event(&admin(), body, Meta::default()).await.unwrap(); // 11
+    let issued = app
+        .record_event(&admin(), body, Meta::default())
+        .await
+        .unwrap(); // 11
     let size = app.store().log_state().await.unwrap().size;
     assert_eq!(size, 12);
     Sample {
@@ -196,6 +221,10 @@ pub async fn sample(app: &App) -> Sample {
 /// Verifies the store and asserts that it is intact.
 pub async fn assert_verifies(store: &dyn Store) {
     let report = iwt_app::verify::verify(store).await.unwrap();
-    assert!(report.ok(), "verification found problems: {:#?}", report.problems);
+    assert!(
+        report.ok(),
+        "verification found problems: {:#?}",
+        report.problems
+    );
     assert_eq!(report.entries, report.stored_size);
 }
