@@ -59,14 +59,38 @@ fn parse_token(token: &str) -> Option<(Uuid, &str)> {
     Some((Uuid::try_parse(id).ok()?, secret))
 }
 
-fn hash_password(password: &str) -> Result<String, AppError> {
+fn check_username(username: &str) -> Result<(), DomainError> {
+    let valid = !username.is_empty()
+        && username.len() <= 64
+        && username
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
+    if valid {
+        Ok(())
+    } else {
+        Err(DomainError::field(
+            "username",
+            "use 1-64 letters, digits, dot, dash or underscore",
+        ))
+    }
+}
+
+fn check_password(password: &str) -> Result<(), DomainError> {
     if password.chars().count() < MIN_PASSWORD {
+        let reason = format!("must have at least {MIN_PASSWORD} characters");
+        return Err(DomainError::field("password", reason));
+    }
+    if password.len() > 1024 {
         return Err(DomainError::field(
             "password",
-            format!("must have at least {MIN_PASSWORD} characters"),
-        )
-        .into());
+            "must have at most 1024 bytes",
+        ));
     }
+    Ok(())
+}
+
+fn hash_password(password: &str) -> Result<String, AppError> {
+    check_password(password)?;
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
@@ -165,18 +189,7 @@ impl App {
                 "only an administrator may create accounts".into(),
             ));
         }
-        let valid_name = !username.is_empty()
-            && username.len() <= 64
-            && username
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
-        if !valid_name {
-            return Err(DomainError::field(
-                "username",
-                "use 1-64 letters, digits, dot, dash or underscore",
-            )
-            .into());
-        }
+        check_username(username)?;
         let phc = hash_password(password)?;
         let id = Uuid::now_v7();
         let now = self.clock.now();
@@ -211,7 +224,8 @@ impl App {
         let cred = self.store.credential_by_username(username).await?;
         // SECURITY: the same answer for an unknown user and a wrong password.
         let Some(cred) = cred.filter(|c| c.kind == "password" && c.revoked_at_us.is_none()) else {
-            let _ = hash_password("timing-equaliser-password");
+            let _ =
+                tokio::task::spawn_blocking(|| hash_password("timing-equaliser-password")).await;
             return Err(AppError::Unauthenticated);
         };
         let phc = cred.secret_hash.clone();
@@ -263,13 +277,16 @@ impl App {
         Ok(Some(code))
     }
 
-    /// Uses the set-up code to create the first administrator.
+    /// Uses the set-up code to create the first administrator. The code is consumed
+    /// atomically, so of concurrent attempts exactly one succeeds.
     pub async fn complete_setup(
         &self,
         code: &str,
         username: &str,
         password: &str,
     ) -> Result<Uuid, AppError> {
+        check_username(username)?;
+        check_password(password)?;
         let stored = self
             .store
             .setting(SETUP_SETTING)
@@ -282,10 +299,19 @@ impl App {
         if !ok || self.store.account_count().await? > 0 {
             return Err(AppError::Unauthenticated);
         }
-        let id = self
+        if !self.store.take_setting(SETUP_SETTING, &stored).await? {
+            return Err(AppError::Unauthenticated);
+        }
+        match self
             .create_account(&Principal::console(), username, password, Role::Admin)
-            .await?;
-        self.store.put_setting(SETUP_SETTING, None).await?;
-        Ok(id)
+            .await
+        {
+            Ok(id) => Ok(id),
+            Err(e) => {
+                // Give the code back so that set-up can be retried.
+                self.store.put_setting(SETUP_SETTING, Some(&stored)).await?;
+                Err(e)
+            }
+        }
     }
 }

@@ -4,8 +4,10 @@ use crate::App;
 use crate::auth::Principal;
 use crate::error::AppError;
 use crate::sequencer::{Appended, Command};
+use iwt_domain::codec::decode_event;
 use iwt_domain::records::{PersonalData, Record, normalize_epc};
-use iwt_domain::{DomainError, EntityKind, EventBody};
+use iwt_domain::{DomainError, EntityKind, Event, EventBody};
+use iwt_store::StoreError;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -60,11 +62,22 @@ impl App {
         let id = record.id();
         let mut cmd = self.command(who, EventBody::RecordCreated { record }, meta)?;
         cmd.personal = personal;
-        Ok((id, self.seq.submit(cmd).await?))
+        let (appended, original) = self.submit(cmd).await?;
+        // A retry names the record the original created, not the id drawn for the retry.
+        let id = match original {
+            Some(ev) => match ev.body {
+                EventBody::RecordCreated { record } => record.id(),
+                _ => ev.subjects.first().map_or(id, |s| s.id),
+            },
+            None => id,
+        };
+        Ok((id, appended))
     }
 
     /// Corrects a record: the new version replaces the old one in the current view;
     /// the original event stays in the ledger and the correction names it.
+    // Each argument is a distinct fact of the correction (ATF Ruling 2016-1 model).
+    #[allow(clippy::too_many_arguments)]
     pub async fn correct_record(
         &self,
         who: &Principal,
@@ -87,7 +100,7 @@ impl App {
         let mut cmd = self.command(who, EventBody::RecordCorrected { record }, meta)?;
         cmd.corrects = corrects;
         cmd.personal = personal;
-        self.seq.submit(cmd).await
+        Ok(self.submit(cmd).await?.0)
     }
 
     /// Appends any other registry event (unbind, fit, issue, return, ammunition).
@@ -109,7 +122,28 @@ impl App {
             );
         }
         let cmd = self.command(who, body, meta)?;
-        self.seq.submit(cmd).await
+        Ok(self.submit(cmd).await?.0)
+    }
+
+    /// Submits a command. An idempotent retry is answered from the stored original:
+    /// with its real leaf hash, and the original event itself.
+    async fn submit(&self, cmd: Command) -> Result<(Appended, Option<Event>), AppError> {
+        let mut appended = self.seq.submit(cmd).await?;
+        if !appended.duplicate {
+            return Ok((appended, None));
+        }
+        let event_id = appended.event_id;
+        let entry = self
+            .store
+            .entry_by_event_id(event_id)
+            .await?
+            .ok_or_else(|| {
+                StoreError::Corrupt(format!("event {event_id} is recorded but cannot be read"))
+            })?;
+        let event = decode_event(&entry.leaf)
+            .map_err(|e| StoreError::Corrupt(format!("entry {}: {e}", entry.idx)))?;
+        appended.leaf_hash = entry.leaf_hash;
+        Ok((appended, Some(event)))
     }
 }
 

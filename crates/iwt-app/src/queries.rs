@@ -161,13 +161,20 @@ impl App {
             let mut items = Vec::new();
             for b in bindings.items {
                 let item = &b["record"]["item"];
-                if item["kind"] == "firearm" {
-                    if let Some(id) = item["id"].as_str().and_then(|s| Uuid::parse_str(s).ok()) {
-                        items.extend(store.doc(kind, id).await?);
-                    }
+                if item["kind"] == "firearm"
+                    && let Some(id) = item["id"].as_str().and_then(|s| Uuid::parse_str(s).ok())
+                {
+                    items.extend(store.doc(kind, id).await?);
                 }
             }
+            // At most one active binding per EPC, but the page still applies.
             let total = items.len() as u64;
+            let skip = usize::try_from(page.offset).unwrap_or(usize::MAX);
+            let items = items
+                .into_iter()
+                .skip(skip)
+                .take(page.limit as usize)
+                .collect();
             return Ok(Page { items, total });
         }
         Err(DomainError::field("query", "give one of serial, serial_prefix, marking or epc").into())

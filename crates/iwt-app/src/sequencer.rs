@@ -5,12 +5,15 @@
 use crate::error::AppError;
 use iwt_domain::codec::{encode_event, pii_commitment};
 use iwt_domain::event::{Subject, to_micros};
-use iwt_domain::projection::{View, project};
+use iwt_domain::projection::{Row, View, project, stored_keys};
+use iwt_domain::records::Key;
 use iwt_domain::records::PersonalData;
 use iwt_domain::validate::{check, lookups};
 use iwt_domain::{DomainError, EntityKind, Event, EventBody};
 use iwt_ledger::{Frontier, leaf_hash};
-use iwt_store::{Credential, LogState, NewEntry, PersonalRecord, Store, StoreError, WriteTx};
+use iwt_store::{
+    BatchWrite, Credential, LogState, NewEntry, PersonalRecord, Store, StoreError, WriteTx,
+};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -135,8 +138,11 @@ async fn run(store: Arc<dyn Store>, mut rx: mpsc::Receiver<(Command, Reply)>, co
     }
 }
 
-/// Appends a batch in one transaction. A command refused by a domain rule gets its
-/// error and writes nothing; a storage error aborts the whole batch.
+/// Appends a batch in one transaction. Everything the batch reads is loaded up front in
+/// a few queries into an overlay that each command's writes update, so later commands
+/// see earlier ones; the writes go back in multi-row statements and one commit. A
+/// command refused by a domain rule gets its error and writes nothing; a storage error
+/// aborts the whole batch.
 pub async fn append_batch(
     store: &dyn Store,
     cmds: Vec<Command>,
@@ -150,30 +156,49 @@ pub async fn append_batch(
             "stored frontier disagrees with the tree size".into(),
         ));
     }
+    let cmds: Vec<Result<Command, AppError>> = cmds
+        .into_iter()
+        .map(|c| nfc_command(c).map_err(AppError::from))
+        .collect();
+    let mut overlay =
+        Overlay::load(tx.as_mut(), cmds.iter().filter_map(|c| c.as_ref().ok())).await?;
+    let mut pending = Pending::default();
     let mut results = Vec::with_capacity(cmds.len());
     for cmd in cmds {
-        results.push(append_one(tx.as_mut(), &mut frontier, cmd).await?);
+        results.push(match cmd {
+            Ok(cmd) => {
+                append_one(tx.as_mut(), &mut overlay, &mut pending, &mut frontier, cmd).await?
+            }
+            Err(e) => Err(e),
+        });
     }
-    let new_state = LogState {
-        size: frontier.size(),
-        root: frontier.root(),
-        frontier: frontier.to_bytes(),
-    };
-    if new_state.size != state.size {
+    if !pending.entries.is_empty() {
+        tx.write_batch(&pending.batch(overlay.final_rows())).await?;
+        let root = frontier.root();
+        let new_state = LogState {
+            size: frontier.size(),
+            root,
+            frontier: frontier.to_bytes(),
+        };
         tx.set_log_state(&new_state).await?;
         tx.commit().await?;
     }
     Ok(results)
 }
 
-/// Documents and keys loaded for one command.
+/// The projections as the batch sees them: loaded from the store, then updated in
+/// memory by each appended command.
 #[derive(Default)]
-struct Loaded {
+struct Overlay {
     docs: HashMap<(EntityKind, Uuid), Value>,
     owners: HashMap<(EntityKind, String, String), Uuid>,
+    heads: HashMap<Uuid, u64>,
+    events: HashMap<Uuid, (u64, [u8; 32])>,
+    row_keys: HashMap<(EntityKind, Uuid), Vec<Key>>,
+    written: Vec<(EntityKind, Uuid)>,
 }
 
-impl View for Loaded {
+impl View for Overlay {
     fn doc(&self, kind: EntityKind, id: Uuid) -> Option<&Value> {
         self.docs.get(&(kind, id))
     }
@@ -184,64 +209,183 @@ impl View for Loaded {
     }
 }
 
-async fn load(tx: &mut dyn WriteTx, body: &EventBody) -> Result<Loaded, StoreError> {
-    let need = lookups(body);
-    let mut loaded = Loaded::default();
-    for (kind, id) in need.docs {
-        if let Some(doc) = tx.doc(kind, id).await? {
-            loaded.docs.insert((kind, id), doc);
+impl Overlay {
+    async fn load<'a>(
+        tx: &mut dyn WriteTx,
+        cmds: impl Iterator<Item = &'a Command>,
+    ) -> Result<Self, StoreError> {
+        let (mut ids, mut values, mut subjects, mut events) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for cmd in cmds {
+            let need = lookups(&cmd.body);
+            ids.extend(need.docs);
+            values.extend(
+                need.keys
+                    .into_iter()
+                    .map(|(kind, k)| (kind, k.name, k.value)),
+            );
+            subjects.extend(cmd.body.subject_refs().into_iter().map(|(_, id)| id));
+            events.push(cmd.event_id);
+        }
+        for v in [&mut subjects, &mut events] {
+            v.sort();
+            v.dedup();
+        }
+        ids.sort();
+        ids.dedup();
+        values.sort();
+        values.dedup();
+        let mut o = Overlay::default();
+        for (kind, id, doc) in tx.load_docs(&ids).await? {
+            o.docs.insert((kind, id), doc);
+        }
+        for (kind, name, value, owner) in tx.load_unique_keys(&values).await? {
+            o.owners.insert((kind, name, value), owner);
+        }
+        o.heads.extend(tx.load_heads(&subjects).await?);
+        for (id, idx, hash) in tx.load_event_indices(&events).await? {
+            o.events.insert(id, (idx, hash));
+        }
+        Ok(o)
+    }
+
+    /// Applies one event's projection rows and subject links.
+    fn apply(
+        &mut self,
+        rows: &[Row],
+        event: &Event,
+        index: u64,
+        hash: [u8; 32],
+    ) -> Result<(), DomainError> {
+        for row in rows {
+            let key = (row.kind, row.id);
+            let old_keys = match (self.row_keys.get(&key), self.docs.get(&key)) {
+                (Some(k), _) => k.clone(),
+                (None, Some(doc)) => stored_keys(doc)?,
+                (None, None) => Vec::new(),
+            };
+            for k in old_keys.iter().filter(|k| k.unique) {
+                let owner_key = (row.kind, k.name.clone(), k.value.clone());
+                if self.owners.get(&owner_key) == Some(&row.id) {
+                    self.owners.remove(&owner_key);
+                }
+            }
+            for k in row.keys.iter().filter(|k| k.unique) {
+                self.owners
+                    .insert((row.kind, k.name.clone(), k.value.clone()), row.id);
+            }
+            if !self.row_keys.contains_key(&key) {
+                self.written.push(key);
+            }
+            self.row_keys.insert(key, row.keys.clone());
+            self.docs.insert(key, row.doc.clone());
+        }
+        for s in &event.subjects {
+            self.heads.insert(s.id, index);
+        }
+        self.events.insert(event.event_id, (index, hash));
+        Ok(())
+    }
+
+    /// The final version of every row written by the batch.
+    fn final_rows(&self) -> Vec<Row> {
+        self.written
+            .iter()
+            .map(|key| Row {
+                kind: key.0,
+                id: key.1,
+                doc: self.docs.get(key).cloned().unwrap_or(Value::Null),
+                keys: self.row_keys.get(key).cloned().unwrap_or_default(),
+            })
+            .collect()
+    }
+}
+
+/// One entry waiting for the batch's commit.
+struct PendingEntry {
+    idx: u64,
+    event_id: Uuid,
+    event_type: u16,
+    occurred_at_us: i64,
+    leaf: Vec<u8>,
+    leaf_hash: [u8; 32],
+    subjects: Vec<(&'static str, Uuid)>,
+}
+
+/// What the batch will write.
+#[derive(Default)]
+struct Pending {
+    entries: Vec<PendingEntry>,
+    personal: Vec<PersonalRecord>,
+    credentials: Vec<Credential>,
+}
+
+impl Pending {
+    fn batch(&self, rows: Vec<Row>) -> BatchWrite<'_> {
+        let entries = self
+            .entries
+            .iter()
+            .map(|e| NewEntry {
+                idx: e.idx,
+                event_id: e.event_id,
+                event_type: e.event_type,
+                occurred_at_us: e.occurred_at_us,
+                leaf: &e.leaf,
+                leaf_hash: e.leaf_hash,
+                subjects: e.subjects.clone(),
+            })
+            .collect();
+        BatchWrite {
+            entries,
+            rows,
+            personal: self.personal.clone(),
+            credentials: self.credentials.clone(),
         }
     }
-    for (kind, key) in need.keys {
-        if let Some(owner) = tx.key_owner(kind, &key.name, &key.value).await? {
-            loaded.owners.insert((kind, key.name, key.value), owner);
-        }
+
+    fn has_subject_at(&self, subject: Uuid, idx: u64) -> bool {
+        self.entries
+            .iter()
+            .any(|e| e.idx == idx && e.subjects.iter().any(|(_, id)| *id == subject))
     }
-    Ok(loaded)
 }
 
 async fn append_one(
     tx: &mut dyn WriteTx,
+    overlay: &mut Overlay,
+    pending: &mut Pending,
     frontier: &mut Frontier,
     mut cmd: Command,
 ) -> Result<Result<Appended, AppError>, StoreError> {
-    if let Some(index) = tx.index_of_event(cmd.event_id).await? {
+    if let Some(&(index, leaf_hash)) = overlay.events.get(&cmd.event_id) {
+        let event_id = cmd.event_id;
         return Ok(Ok(Appended {
             index,
-            leaf_hash: [0; 32],
-            event_id: cmd.event_id,
+            leaf_hash,
+            event_id,
             duplicate: true,
         }));
     }
-    match nfc_command(&cmd) {
-        Ok((body, personal)) => {
-            cmd.body = body;
-            cmd.personal = personal;
-        }
-        Err(e) => return Ok(Err(e.into())),
-    }
-    let loaded = load(tx, &cmd.body).await?;
-    if let Err(e) = check(&cmd.body, &loaded) {
+    if let Err(e) = check(&cmd.body, overlay) {
         return Ok(Err(e.into()));
     }
-    if let Err(e) = resolve_correction(tx, &mut cmd).await? {
+    if let Err(e) = resolve_correction(tx, overlay, pending, &mut cmd).await? {
         return Ok(Err(e.into()));
     }
     let index = frontier.size();
-    let mut subjects = Vec::new();
-    for (kind, id) in cmd.body.subject_refs() {
-        subjects.push(Subject {
+    let subjects = cmd
+        .body
+        .subject_refs()
+        .into_iter()
+        .map(|(kind, id)| Subject {
             kind,
             id,
-            prev: tx.subject_head(id).await?,
-        });
-    }
-    let personal = match &cmd.personal {
-        Some(p) => match seal_personal(p) {
-            Ok(sealed) => Some(sealed),
-            Err(e) => return Ok(Err(e.into())),
-        },
-        None => None,
+            prev: overlay.heads.get(&id).copied(),
+        })
+        .collect();
+    let personal = match cmd.personal.as_ref().map(seal_personal).transpose() {
+        Ok(p) => p,
+        Err(e) => return Ok(Err(e.into())),
     };
     let event = Event {
         event_id: cmd.event_id,
@@ -251,53 +395,50 @@ async fn append_one(
         corrects: cmd.corrects,
         reason: cmd.reason.clone(),
         attachments: Vec::new(),
-        pii_commitment: personal.as_ref().map(|(_, c)| *c),
+        pii_commitment: personal.map(|(_, c)| c),
         body: cmd.body.clone(),
     };
-    let leaf = match encode_event(&event) {
-        Ok(l) => l,
+    let prepared = encode_event(&event).and_then(|leaf| {
+        project(&event, index, cmd.personal.as_ref(), overlay).map(|rows| (leaf, rows))
+    });
+    let (leaf, rows) = match prepared {
+        Ok(p) => p,
         Err(e) => return Ok(Err(e.into())),
     };
-    let rows = match project(&event, index, cmd.personal.as_ref(), &loaded) {
-        Ok(r) => r,
-        Err(e) => return Ok(Err(e.into())),
-    };
-    let hash = leaf_hash(&leaf);
-    let entry = NewEntry {
+    let leaf_hash = leaf_hash(&leaf);
+    overlay
+        .apply(&rows, &event, index, leaf_hash)
+        .map_err(|e| StoreError::Corrupt(format!("stored projection: {e}")))?;
+    if let (Some((salt, _)), Some(p)) = (personal, &cmd.personal) {
+        let subject_id = event.subjects.first().map(|s| s.id).unwrap_or_default();
+        let data = serde_json::to_string(p).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        pending.personal.push(PersonalRecord {
+            event_id: event.event_id,
+            subject_id,
+            salt,
+            data,
+        });
+    }
+    if let Some(cred) = cmd.credential {
+        pending.credentials.push(cred);
+    }
+    pending.entries.push(PendingEntry {
         idx: index,
         event_id: event.event_id,
         event_type: event.body.type_code(),
         occurred_at_us: event.occurred_at_us(),
-        leaf: &leaf,
-        leaf_hash: hash,
+        leaf,
+        leaf_hash,
         subjects: event
             .subjects
             .iter()
             .map(|s| (s.kind.as_str(), s.id))
             .collect(),
-    };
-    tx.append(&entry).await?;
-    for row in &rows {
-        tx.put_row(row).await?;
-    }
-    if let (Some((salt, _)), Some(p)) = (personal, &cmd.personal) {
-        let subject_id = event.subjects.first().map(|s| s.id).unwrap_or_default();
-        let data = serde_json::to_string(p).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        tx.put_personal(&PersonalRecord {
-            event_id: event.event_id,
-            subject_id,
-            salt,
-            data,
-        })
-        .await?;
-    }
-    if let Some(cred) = &cmd.credential {
-        tx.put_credential(cred).await?;
-    }
-    frontier.push(hash);
+    });
+    frontier.push(leaf_hash);
     Ok(Ok(Appended {
         index,
-        leaf_hash: hash,
+        leaf_hash,
         event_id: event.event_id,
         duplicate: false,
     }))
@@ -306,6 +447,8 @@ async fn append_one(
 /// A correction names an earlier event of the same record and gives a reason.
 async fn resolve_correction(
     tx: &mut dyn WriteTx,
+    overlay: &Overlay,
+    pending: &Pending,
     cmd: &mut Command,
 ) -> Result<Result<(), DomainError>, StoreError> {
     let EventBody::RecordCorrected { record } = &cmd.body else {
@@ -323,7 +466,7 @@ async fn resolve_correction(
     }
     let target = match cmd.corrects {
         Some(i) => i,
-        None => match tx.subject_head(record.id()).await? {
+        None => match overlay.heads.get(&record.id()).copied() {
             Some(i) => i,
             None => {
                 return Ok(Err(DomainError::NotFound {
@@ -333,7 +476,9 @@ async fn resolve_correction(
             }
         },
     };
-    if !tx.subject_has(record.id(), target).await? {
+    let known =
+        pending.has_subject_at(record.id(), target) || tx.subject_has(record.id(), target).await?;
+    if !known {
         return Ok(Err(DomainError::InvalidCorrection(format!(
             "event {target} is not an event of {} {}",
             record.kind(),
@@ -351,16 +496,13 @@ fn seal_personal(p: &PersonalData) -> Result<([u8; 16], [u8; 32]), DomainError> 
 }
 
 /// Brings every string of the body and personal data into NFC, the ledger's only form.
-fn nfc_command(cmd: &Command) -> Result<(EventBody, Option<PersonalData>), DomainError> {
+fn nfc_command(mut cmd: Command) -> Result<Command, DomainError> {
     let bad = |e: serde_json::Error| DomainError::Encoding(e.to_string());
     let body = serde_json::to_value(&cmd.body).map_err(bad)?;
-    let body = serde_json::from_value(iwt_domain::codec::nfc_value(body)).map_err(bad)?;
-    let personal = match &cmd.personal {
-        Some(p) => {
-            let v = serde_json::to_value(p).map_err(bad)?;
-            Some(serde_json::from_value(iwt_domain::codec::nfc_value(v)).map_err(bad)?)
-        }
-        None => None,
-    };
-    Ok((body, personal))
+    cmd.body = serde_json::from_value(iwt_domain::codec::nfc_value(body)).map_err(bad)?;
+    if let Some(p) = &cmd.personal {
+        let v = serde_json::to_value(p).map_err(bad)?;
+        cmd.personal = Some(serde_json::from_value(iwt_domain::codec::nfc_value(v)).map_err(bad)?);
+    }
+    Ok(cmd)
 }

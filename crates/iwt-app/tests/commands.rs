@@ -137,9 +137,10 @@ async fn idempotent_retry_appends_once(db: Arc<TestDb>) {
     assert!(second.duplicate);
     assert_eq!((second.event_id, second.index), (event_id, 0));
     // Retried concurrently, too.
+    let who = admin();
     let (a, b) = tokio::join!(
-        app.create_record(&admin(), site("HQ"), None, meta.clone()),
-        app.create_record(&admin(), site("HQ"), None, meta),
+        app.create_record(&who, site("HQ"), None, meta.clone()),
+        app.create_record(&who, site("HQ"), None, meta),
     );
     assert!(a.unwrap().1.duplicate && b.unwrap().1.duplicate);
     let store = app.store();

@@ -155,10 +155,10 @@ fn push_unique(list: &mut Value, v: Value) {
     if !list.is_array() {
         *list = json!([]);
     }
-    if let Some(items) = list.as_array_mut() {
-        if !items.contains(&v) {
-            items.push(v);
-        }
+    if let Some(items) = list.as_array_mut()
+        && !items.contains(&v)
+    {
+        items.push(v);
     }
 }
 

@@ -92,15 +92,15 @@ fn item_status(view: &dyn View, field: &str, item: &ItemRef) -> Result<ItemStatu
 
 fn check_keys(record: &Record, view: &dyn View) -> Result<(), DomainError> {
     for key in record.keys().into_iter().filter(|k| k.unique) {
-        if let Some(owner) = view.key_owner(record.kind(), &key.name, &key.value) {
-            if owner != record.id() {
-                return Err(DomainError::Duplicate {
-                    kind: record.kind(),
-                    key: key.name.clone(),
-                    value: key.value,
-                    owner,
-                });
-            }
+        if let Some(owner) = view.key_owner(record.kind(), &key.name, &key.value)
+            && owner != record.id()
+        {
+            return Err(DomainError::Duplicate {
+                kind: record.kind(),
+                key: key.name.clone(),
+                value: key.value,
+                owner,
+            });
         }
     }
     Ok(())
@@ -127,16 +127,16 @@ pub fn check(body: &EventBody, view: &dyn View) -> Result<(), DomainError> {
             }
             check_references(record, view)?;
             check_keys(record, view)?;
-            if let Record::TagBinding(b) = record {
-                if !matches!(
+            if let Record::TagBinding(b) = record
+                && !matches!(
                     b.item.kind,
                     EntityKind::Firearm | EntityKind::Part | EntityKind::Equipment
-                ) {
-                    return Err(DomainError::field(
-                        "item",
-                        "must be a firearm, part or equipment item",
-                    ));
-                }
+                )
+            {
+                return Err(DomainError::field(
+                    "item",
+                    "must be a firearm, part or equipment item",
+                ));
             }
             Ok(())
         }
@@ -148,12 +148,12 @@ pub fn check(body: &EventBody, view: &dyn View) -> Result<(), DomainError> {
                     kind: record.kind(),
                     id: record.id(),
                 })?;
-            if let Record::TagBinding(b) = record {
-                if doc["record"]["item"] != serde_json::json!(b.item) {
-                    return Err(DomainError::InvalidCorrection(
-                        "a tag binding's item cannot be corrected; unbind and bind again".into(),
-                    ));
-                }
+            if let Record::TagBinding(b) = record
+                && doc["record"]["item"] != serde_json::json!(b.item)
+            {
+                return Err(DomainError::InvalidCorrection(
+                    "a tag binding's item cannot be corrected; unbind and bind again".into(),
+                ));
             }
             check_references(record, view)?;
             // An ended tag binding claims no unique key (see `projection`), so its

@@ -31,6 +31,22 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
+/// An authenticated caller whose role may change the registry; checked before the body
+/// is read, so a read-only role learns nothing from validation errors.
+pub struct Writer(pub Principal);
+
+impl FromRequestParts<AppState> for Writer {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let Caller(who) = Caller::from_request_parts(parts, state).await?;
+        if !who.role.may_write_registry() {
+            let msg = format!("role {} may not change the registry", who.role.as_str());
+            return Err(iwt_app::AppError::Forbidden(msg).into());
+        }
+        Ok(Writer(who))
+    }
+}
+
 /// First-administrator set-up with the one-time code printed by the server.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

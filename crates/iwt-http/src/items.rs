@@ -1,7 +1,7 @@
 //! Firearm search and the item events of the registry: tag unbinding, part fitting,
 //! status changes, simple issue and return, and ammunition stock movements.
 use crate::AppState;
-use crate::auth::Caller;
+use crate::auth::{Caller, Writer};
 use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery};
 use crate::registry::{EventReceipt, ListResponse, PageParams, meta_from};
 use axum::Json;
@@ -94,7 +94,7 @@ pub struct UnbindRequest {
     responses((status = 201, body = EventReceipt), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn unbind(
     State(s): State<AppState>,
-    who: Caller,
+    who: Writer,
     headers: HeaderMap,
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(r): ApiJson<UnbindRequest>,
@@ -106,7 +106,7 @@ pub async fn unbind(
         binding_id: id,
         item,
     };
-    receipt(&s, &who, &headers, id, body, Some(r.reason)).await
+    receipt(&s, &who.0, &headers, id, body, Some(r.reason)).await
 }
 
 /// Fits a part to, or removes it from, a firearm.
@@ -127,7 +127,7 @@ pub struct FitRequest {
     responses((status = 201, body = EventReceipt), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn fitting(
     State(s): State<AppState>,
-    who: Caller,
+    who: Writer,
     headers: HeaderMap,
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(r): ApiJson<FitRequest>,
@@ -143,7 +143,7 @@ pub async fn fitting(
             firearm_id: r.firearm_id,
         }
     };
-    receipt(&s, &who, &headers, id, body, r.reason).await
+    receipt(&s, &who.0, &headers, id, body, r.reason).await
 }
 
 /// A custody or status event for one item.
@@ -192,7 +192,7 @@ pub enum ItemAction {
     responses((status = 201, body = EventReceipt), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn item_event(
     State(s): State<AppState>,
-    who: Caller,
+    who: Writer,
     headers: HeaderMap,
     ApiJson(a): ApiJson<ItemAction>,
 ) -> Result<(StatusCode, Json<EventReceipt>), ApiError> {
@@ -242,7 +242,7 @@ pub async fn item_event(
             Some(reason),
         ),
     };
-    receipt(&s, &who, &headers, id, body, reason).await
+    receipt(&s, &who.0, &headers, id, body, reason).await
 }
 
 /// An ammunition stock movement.
@@ -266,7 +266,7 @@ pub struct StockRequest {
     responses((status = 201, body = EventReceipt), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn stock(
     State(s): State<AppState>,
-    who: Caller,
+    who: Writer,
     headers: HeaderMap,
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(r): ApiJson<StockRequest>,
@@ -278,7 +278,7 @@ pub async fn stock(
         movement: r.movement,
         person_id: r.person_id,
     };
-    receipt(&s, &who, &headers, id, body, r.reason).await
+    receipt(&s, &who.0, &headers, id, body, r.reason).await
 }
 
 /// Ammunition stock per lot and location.
@@ -301,7 +301,7 @@ pub async fn ammo_stock(
 
 async fn receipt(
     s: &AppState,
-    who: &Caller,
+    who: &iwt_app::auth::Principal,
     headers: &HeaderMap,
     id: Uuid,
     body: EventBody,
@@ -309,9 +309,10 @@ async fn receipt(
 ) -> Result<(StatusCode, Json<EventReceipt>), ApiError> {
     let appended = s
         .app
-        .record_event(&who.0, body, meta_from(headers, reason)?)
+        .record_event(who, body, meta_from(headers, reason)?)
         .await?;
-    Ok((StatusCode::CREATED, Json(EventReceipt::new(id, appended))))
+    let receipt = EventReceipt::new(id, appended);
+    Ok((receipt.status(), Json(receipt)))
 }
 
 pub(crate) fn routes() -> OpenApiRouter<AppState> {

@@ -84,6 +84,7 @@ pub fn router(app: App) -> Router {
     .route("/healthz", axum::routing::get(health::healthz))
     .route("/", axum::routing::get(health::index))
     .fallback(error::not_found)
+    .method_not_allowed_fallback(error::method_not_allowed)
     .layer(DefaultBodyLimit::max(MAX_BODY))
     .with_state(state)
 }

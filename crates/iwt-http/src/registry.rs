@@ -2,7 +2,7 @@
 //! `/api/v1/<kind path>`. One macro writes the thin, OpenAPI-annotated handlers; the
 //! work is done by the shared functions below.
 use crate::AppState;
-use crate::auth::Caller;
+use crate::auth::{Caller, Writer};
 use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery};
 use axum::Json;
 use axum::extract::State;
@@ -107,6 +107,15 @@ impl EventReceipt {
             event_id: a.event_id,
             leaf_hash: hex_hash(&a.leaf_hash),
             duplicate: a.duplicate,
+        }
+    }
+
+    /// 201 for a new event, 200 for an idempotent retry of a recorded one.
+    pub(crate) fn status(&self) -> StatusCode {
+        if self.duplicate {
+            StatusCode::OK
+        } else {
+            StatusCode::CREATED
         }
     }
 }
@@ -231,21 +240,17 @@ async fn list_kind(
 
 async fn create_kind(
     s: &AppState,
-    who: &Caller,
+    who: &iwt_app::auth::Principal,
     headers: &HeaderMap,
     input: impl IntoRecord,
 ) -> Result<(StatusCode, Json<EventReceipt>), ApiError> {
     let (record, personal) = input.into_parts();
     let (id, appended) = s
         .app
-        .create_record(&who.0, record, personal, meta_from(headers, None)?)
+        .create_record(who, record, personal, meta_from(headers, None)?)
         .await?;
-    let status = if appended.duplicate {
-        StatusCode::OK
-    } else {
-        StatusCode::CREATED
-    };
-    Ok((status, Json(EventReceipt::new(id, appended))))
+    let receipt = EventReceipt::new(id, appended);
+    Ok((receipt.status(), Json(receipt)))
 }
 
 async fn get_kind(
@@ -257,23 +262,23 @@ async fn get_kind(
     Ok(Json(s.app.get_doc(&who.0, kind, id).await?))
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn correct_kind(
     s: &AppState,
-    who: &Caller,
-    headers: &HeaderMap,
+    who: &iwt_app::auth::Principal,
     kind: EntityKind,
     id: Uuid,
-    reason: String,
+    meta: Meta,
     corrects: Option<u64>,
     input: impl IntoRecord,
 ) -> Result<(StatusCode, Json<EventReceipt>), ApiError> {
     let (record, personal) = input.into_parts();
-    let meta = meta_from(headers, Some(reason))?;
     let appended = s
         .app
-        .correct_record(&who.0, kind, id, record, personal, corrects, meta)
+        .correct_record(who, kind, id, record, personal, corrects, meta)
         .await?;
-    Ok((StatusCode::CREATED, Json(EventReceipt::new(id, appended))))
+    let receipt = EventReceipt::new(id, appended);
+    Ok((receipt.status(), Json(receipt)))
 }
 
 async fn history_kind(
@@ -315,8 +320,8 @@ macro_rules! registry_kind {
             #[utoipa::path(post, path = $coll, tag = "registry", request_body = $input, security(("bearer" = [])),
                 responses((status = 201, body = EventReceipt), (status = 400, body = crate::error::ErrorBody),
                     (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
-            pub async fn create(State(s): State<AppState>, who: Caller, headers: HeaderMap, ApiJson(input): ApiJson<$input>) -> Result<(StatusCode, Json<EventReceipt>), ApiError> {
-                create_kind(&s, &who, &headers, input).await
+            pub async fn create(State(s): State<AppState>, who: Writer, headers: HeaderMap, ApiJson(input): ApiJson<$input>) -> Result<(StatusCode, Json<EventReceipt>), ApiError> {
+                create_kind(&s, &who.0, &headers, input).await
             }
 
             /// The current view of one record.
@@ -329,8 +334,9 @@ macro_rules! registry_kind {
             /// Corrects a record by appending a correction event that names the original.
             #[utoipa::path(post, path = $corr_path, tag = "registry", params(("id" = Uuid, Path)), request_body = $correction, security(("bearer" = [])),
                 responses((status = 201, body = EventReceipt), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
-            pub async fn correct(State(s): State<AppState>, who: Caller, headers: HeaderMap, ApiPath(id): ApiPath<Uuid>, ApiJson(c): ApiJson<$correction>) -> Result<(StatusCode, Json<EventReceipt>), ApiError> {
-                correct_kind(&s, &who, &headers, $kind, id, c.reason, c.corrects, c.record).await
+            pub async fn correct(State(s): State<AppState>, who: Writer, headers: HeaderMap, ApiPath(id): ApiPath<Uuid>, ApiJson(c): ApiJson<$correction>) -> Result<(StatusCode, Json<EventReceipt>), ApiError> {
+                let meta = meta_from(&headers, Some(c.reason))?;
+                correct_kind(&s, &who.0, $kind, id, meta, c.corrects, c.record).await
             }
 
             /// Every ledger event about the record, oldest first.

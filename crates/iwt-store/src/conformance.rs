@@ -282,6 +282,7 @@ macro_rules! store_conformance_tests {
             case_personal_data_round_trip,
             case_all_rows,
             case_writers_are_serialized,
+            case_lookups_with_nul,
         );
     };
     (@cases $backend:expr; $($case:ident),* $(,)?) => {
@@ -314,6 +315,7 @@ pub const CASES: &[&str] = &[
     "case_personal_data_round_trip",
     "case_all_rows",
     "case_writers_are_serialized",
+    "case_lookups_with_nul",
 ];
 
 // ---------------------------------------------------------------------------------
@@ -1443,6 +1445,73 @@ pub async fn case_credentials_round_trip(db: Arc<TestDb>) {
     tx.put_credential(&bob).await.expect("put_credential");
     tx.commit().await.expect("commit");
     assert_eq!(store.account_count().await.expect("account_count"), 2);
+}
+
+/// Look-ups with a NUL character (which no stored key or user name holds, and which
+/// PostgreSQL text cannot carry) find nothing, on every backend alike.
+pub async fn case_lookups_with_nul(db: Arc<TestDb>) {
+    let store = db.open().await;
+    let id = Uuid::now_v7();
+    commit_rows(
+        store.as_ref(),
+        &[row(
+            EntityKind::Firearm,
+            id,
+            0,
+            json!({}),
+            vec![search("serial", "AB1")],
+        )],
+    )
+    .await;
+    let mut tx = store.begin_write().await.expect("begin_write");
+    tx.put_credential(&credential("password", Some("alice"), "admin"))
+        .await
+        .expect("put_credential");
+    tx.commit().await.expect("commit");
+    for prefix in [false, true] {
+        for value in ["AB1\0", "\0", "A\0B"] {
+            let r = store
+                .find_by_key(
+                    EntityKind::Firearm,
+                    "serial",
+                    value,
+                    prefix,
+                    PageReq::default(),
+                )
+                .await
+                .expect("find_by_key with NUL");
+            assert_eq!(
+                (r.items.len(), r.total),
+                (0, 0),
+                "{value:?} prefix={prefix}"
+            );
+        }
+    }
+    let r = store
+        .find_by_key(
+            EntityKind::Firearm,
+            "serial",
+            "AB",
+            true,
+            PageReq::default(),
+        )
+        .await
+        .expect("find_by_key");
+    assert_eq!(ids(&r.items), vec![id]);
+    assert_eq!(
+        store
+            .credential_by_username("alice\0")
+            .await
+            .expect("credential_by_username with NUL"),
+        None
+    );
+    assert!(
+        store
+            .credential_by_username("alice")
+            .await
+            .expect("credential_by_username")
+            .is_some()
+    );
 }
 
 /// Settings: absent, put, overwrite, delete.

@@ -6,6 +6,7 @@
 //! [`WriteTx`], which the sequencer owns; there is no update or delete of ledger rows.
 #![warn(missing_docs)]
 
+mod batch;
 pub mod conformance;
 mod error;
 mod postgres;
@@ -76,6 +77,9 @@ pub trait Store: Send + Sync + 'static {
     async fn account_count(&self) -> Result<u64, StoreError>;
     /// A setting.
     async fn setting(&self, name: &str) -> Result<Option<String>, StoreError>;
+    /// Deletes a setting if it holds `value`; true when this call deleted it (so that
+    /// of several concurrent callers exactly one wins).
+    async fn take_setting(&self, name: &str, value: &str) -> Result<bool, StoreError>;
     /// Writes a setting (outside the ledger: set-up codes and similar local state).
     async fn put_setting(&self, name: &str, value: Option<&str>) -> Result<(), StoreError>;
 }
@@ -110,6 +114,26 @@ pub trait WriteTx: Send {
     async fn put_personal(&mut self, rec: &PersonalRecord) -> Result<(), StoreError>;
     /// Stores a credential.
     async fn put_credential(&mut self, cred: &Credential) -> Result<(), StoreError>;
+    /// The documents that exist among these, for a whole batch.
+    async fn load_docs(
+        &mut self,
+        wanted: &[(EntityKind, Uuid)],
+    ) -> Result<Vec<(EntityKind, Uuid, Value)>, StoreError>;
+    /// Holders of these unique keys (kind, key name, value): (kind, name, value, owner).
+    async fn load_unique_keys(
+        &mut self,
+        wanted: &[(EntityKind, String, String)],
+    ) -> Result<Vec<(EntityKind, String, String, Uuid)>, StoreError>;
+    /// The latest index of each subject that has events.
+    async fn load_heads(&mut self, subjects: &[Uuid]) -> Result<Vec<(Uuid, u64)>, StoreError>;
+    /// Index and leaf hash of already appended events among these ids.
+    async fn load_event_indices(
+        &mut self,
+        event_ids: &[Uuid],
+    ) -> Result<Vec<(Uuid, u64, [u8; 32])>, StoreError>;
+    /// Writes a whole batch: entries with their subjects, final projection rows (one per
+    /// kind and id) with their keys, personal data and credentials.
+    async fn write_batch(&mut self, batch: &BatchWrite<'_>) -> Result<(), StoreError>;
     /// Commits (one fsync).
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;
 }

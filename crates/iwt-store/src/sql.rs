@@ -164,8 +164,17 @@ macro_rules! impl_sql_store {
                 prefix: bool,
                 page: PageReq,
             ) -> Result<Page<Value>, StoreError> {
-                let end = if prefix { prefix_end(value) } else { format!("{value}\u{0}") };
-                let ids = "SELECT DISTINCT id FROM projection_keys WHERE kind = $1 AND name = $2 AND value >= $3 AND value < $4";
+                // No stored key holds a NUL (PostgreSQL text cannot): nothing to find, and
+                // PostgreSQL would refuse the parameter.
+                if value.contains('\0') {
+                    return Ok(Page { items: Vec::new(), total: 0 });
+                }
+                // An exact match is the closed range [value, value]: PostgreSQL text cannot
+                // hold the NUL that a half-open bound `value + "\0"` would need.
+                let (end, upper) = if prefix { (prefix_end(value), "<") } else { (value.to_owned(), "<=") };
+                let ids = format!(
+                    "SELECT DISTINCT id FROM projection_keys WHERE kind = $1 AND name = $2 AND value >= $3 AND value {upper} $4"
+                );
                 let sql = format!(
                     "SELECT p.doc FROM projections p WHERE p.kind = $1 AND p.id IN ({ids}) ORDER BY p.id LIMIT $5 OFFSET $6"
                 );
@@ -231,6 +240,9 @@ macro_rules! impl_sql_store {
             }
 
             async fn credential_by_username(&self, username: &str) -> Result<Option<Credential>, StoreError> {
+                if username.contains('\0') {
+                    return Ok(None); // no user name holds a NUL; PostgreSQL would refuse it
+                }
                 let sql = format!("{CRED_COLS} WHERE username = $1");
                 let row: Option<CredRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(username.to_lowercase()).fetch_optional(&self.read).await?;
                 row.map(credential).transpose()
@@ -245,6 +257,17 @@ macro_rules! impl_sql_store {
                 let row: Option<(String,)> =
                     sqlx::query_as("SELECT value FROM settings WHERE name = $1").bind(name).fetch_optional(&self.read).await?;
                 Ok(row.map(|r| r.0))
+            }
+
+            async fn take_setting(&self, name: &str, value: &str) -> Result<bool, StoreError> {
+                let mut tx = self.begin_tx().await?;
+                let done = sqlx::query("DELETE FROM settings WHERE name = $1 AND value = $2")
+                    .bind(name)
+                    .bind(value)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(done.rows_affected() == 1)
             }
 
             async fn put_setting(&self, name: &str, value: Option<&str>) -> Result<(), StoreError> {
@@ -262,6 +285,8 @@ macro_rules! impl_sql_store {
         pub struct $tx {
             tx: sqlx::Transaction<'static, $db>,
         }
+
+        $crate::batch::impl_batch_ops!($tx, $db);
 
         #[async_trait]
         impl $crate::WriteTx for $tx {
@@ -416,6 +441,26 @@ macro_rules! impl_sql_store {
                 .execute(&mut *self.tx)
                 .await?;
                 Ok(())
+            }
+
+            async fn load_docs(&mut self, wanted: &[(EntityKind, Uuid)]) -> Result<Vec<(EntityKind, Uuid, Value)>, StoreError> {
+                self.bulk_docs(wanted).await
+            }
+
+            async fn load_unique_keys(&mut self, wanted: &[(EntityKind, String, String)]) -> Result<Vec<(EntityKind, String, String, Uuid)>, StoreError> {
+                self.bulk_unique_keys(wanted).await
+            }
+
+            async fn load_heads(&mut self, subjects: &[Uuid]) -> Result<Vec<(Uuid, u64)>, StoreError> {
+                self.bulk_heads(subjects).await
+            }
+
+            async fn load_event_indices(&mut self, event_ids: &[Uuid]) -> Result<Vec<(Uuid, u64, [u8; 32])>, StoreError> {
+                self.bulk_event_indices(event_ids).await
+            }
+
+            async fn write_batch(&mut self, batch: &$crate::BatchWrite<'_>) -> Result<(), StoreError> {
+                self.bulk_write(batch).await
             }
 
             async fn commit(self: Box<Self>) -> Result<(), StoreError> {

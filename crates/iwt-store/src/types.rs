@@ -108,3 +108,16 @@ pub struct Page<T> {
     /// Total matching rows.
     pub total: u64,
 }
+
+/// Everything one sequencer batch writes.
+#[derive(Debug, Default)]
+pub struct BatchWrite<'a> {
+    /// New entries in index order.
+    pub entries: Vec<NewEntry<'a>>,
+    /// Final projection rows, at most one per kind and id.
+    pub rows: Vec<iwt_domain::projection::Row>,
+    /// Personal data committed to by the entries.
+    pub personal: Vec<PersonalRecord>,
+    /// Credentials created with the entries.
+    pub credentials: Vec<Credential>,
+}

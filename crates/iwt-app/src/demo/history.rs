@@ -1,18 +1,16 @@
 //! About 90 days of custody history, simulated in time order: at each site and shift,
 //! active officers who hold a valid qualification on that day check out a pistol (and
-//! perhaps a long gun or a TASER) at the issue window and return it to its rack after the
-//! shift. Items still out when the simulation reaches now stay issued. Along the way a
-//! pistol is reported lost, one Glock goes to the workshop and comes back with a new
-//! barrel, and a carbine is still under repair (the special events are in `events.rs`).
-use super::armory::{GLOCK17, Gun};
+//! perhaps a long gun or a TASER) at the issue window and return it to its rack after
+//! the shift. Items still out when the simulation reaches now stay issued. Incidents on
+//! return are in `incidents.rs`, the other special events in `events.rs`.
+use super::armory::Gun;
 use super::gear::{Gear, Kit};
 use super::local::{at, hm};
-use super::org::{HQ, Org};
+use super::org::Org;
 use super::people::{Officer, PISTOL, RIFLE, SHOTGUN, SMG, TASER, Team};
 use super::plan::Plan;
 use super::rng::Rng;
 use iwt_domain::records::{Firearm, ItemRef};
-use iwt_domain::vocab::{Condition, ItemStatus};
 use iwt_domain::{EntityKind, EventBody};
 use time::{Date, Duration, OffsetDateTime};
 use uuid::Uuid;
@@ -25,6 +23,9 @@ const SHIFTS: [(u8, u8); 3] = [(7, 15), (15, 23), (23, 7)];
 
 /// Officers on duty per site and shift: (fewest, most).
 const CREW: [[(i64, i64); 3]; 2] = [[(3, 5), (3, 4), (2, 3)], [(2, 3), (2, 3), (1, 2)]];
+
+/// Class of the body armour slots (long-term issue only).
+pub(super) const VEST: &str = "VEST";
 
 /// What the history works with.
 pub(super) struct World<'a> {
@@ -42,14 +43,46 @@ pub(super) struct World<'a> {
 
 /// An item that can be handed out.
 pub(super) struct Slot {
+    /// The item.
     pub(super) item: ItemRef,
+    /// Site index.
     pub(super) site: usize,
+    /// Weapon class, or [`TASER`] / [`VEST`].
     pub(super) class: &'static str,
+    /// Firearm model index.
     pub(super) model: Option<usize>,
     /// Where it is stored.
     pub(super) home: Uuid,
     /// In store since (None: out, lost or under repair).
     pub(super) free: Option<OffsetDateTime>,
+}
+
+impl Slot {
+    fn new(
+        item: ItemRef,
+        site: usize,
+        class: &'static str,
+        model: Option<usize>,
+        home: Uuid,
+    ) -> Self {
+        let free = Some(OffsetDateTime::UNIX_EPOCH);
+        Self {
+            item,
+            site,
+            class,
+            model,
+            home,
+            free,
+        }
+    }
+}
+
+/// Which incidents have happened.
+#[derive(Default)]
+pub(super) struct Incidents {
+    pub(super) lost: bool,
+    pub(super) repaired: bool,
+    pub(super) in_repair: bool,
 }
 
 /// The simulation state.
@@ -62,58 +95,39 @@ pub(super) struct Sim<'a, 'p> {
     pub(super) slots: Vec<Slot>,
     /// Per officer: free for duty from (None: busy), holds a long-term pistol.
     pub(super) duty: Vec<(Option<OffsetDateTime>, bool)>,
-    lost: bool,
-    repaired: bool,
-    in_repair: bool,
-}
-
-fn slot_of_gun(g: &Gun) -> Slot {
-    let item = ItemRef {
-        kind: EntityKind::Firearm,
-        id: g.id,
-    };
-    Slot {
-        item,
-        site: g.site,
-        class: g.class,
-        model: Some(g.model),
-        home: g.rack,
-        free: Some(OffsetDateTime::UNIX_EPOCH),
-    }
-}
-
-fn slot_of_kit(k: &Kit, class: &'static str, home: Uuid) -> Slot {
-    let item = ItemRef {
-        kind: EntityKind::Equipment,
-        id: k.id,
-    };
-    Slot {
-        item,
-        site: k.site,
-        class,
-        model: None,
-        home,
-        free: Some(OffsetDateTime::UNIX_EPOCH),
-    }
+    pub(super) incidents: Incidents,
 }
 
 /// Plans the history up to `now`.
 pub(super) fn build(plan: &mut Plan, rng: Rng, w: &World<'_>, now: OffsetDateTime) {
-    let mut slots: Vec<Slot> = w.guns.iter().map(slot_of_gun).collect();
-    slots.extend(
-        w.gear
-            .tasers
-            .iter()
-            .map(|k| slot_of_kit(k, TASER, w.org.sites[k.site].equipment)),
-    );
-    slots.extend(
-        w.gear
-            .vests
-            .iter()
-            .map(|k| slot_of_kit(k, "VEST", w.org.sites[k.site].equipment)),
-    );
+    let firearm = |id| ItemRef {
+        kind: EntityKind::Firearm,
+        id,
+    };
+    let kit = |k: &Kit| ItemRef {
+        kind: EntityKind::Equipment,
+        id: k.id,
+    };
+    let store = |k: &Kit| w.org.sites[k.site].equipment;
+    let mut slots: Vec<Slot> = Vec::new();
+    for g in w.guns {
+        slots.push(Slot::new(
+            firearm(g.id),
+            g.site,
+            g.class,
+            Some(g.model),
+            g.rack,
+        ));
+    }
+    for (kits, class) in [(&w.gear.tasers, TASER), (&w.gear.vests, VEST)] {
+        slots.extend(
+            kits.iter()
+                .map(|k| Slot::new(kit(k), k.site, class, None, store(k))),
+        );
+    }
     let duty = vec![(Some(OffsetDateTime::UNIX_EPOCH), false); w.people.len()];
     let limit = now - Duration::minutes(2);
+    let incidents = Incidents::default();
     let mut sim = Sim {
         plan,
         rng,
@@ -121,17 +135,14 @@ pub(super) fn build(plan: &mut Plan, rng: Rng, w: &World<'_>, now: OffsetDateTim
         limit,
         slots,
         duty,
-        lost: false,
-        repaired: false,
-        in_repair: false,
+        incidents,
     };
-    let today = now.date();
-    let first = today - Duration::days(DAYS);
+    let first = now.date() - Duration::days(DAYS);
     sim.long_term(first - Duration::days(1));
     for day in 0..=DAYS {
         let date = first + Duration::days(day);
         sim.specials(day, date);
-        for (shift, _) in SHIFTS.iter().enumerate() {
+        for shift in 0..SHIFTS.len() {
             for site in 0..2 {
                 sim.shift(day, date, shift, site);
             }
@@ -164,7 +175,7 @@ impl Sim<'_, '_> {
         Some(slot)
     }
 
-    /// Hands out the item in `slot`.
+    /// Hands out the item in `slot` at the window of the officer's site.
     pub(super) fn hand_out(
         &mut self,
         person: usize,
@@ -183,17 +194,34 @@ impl Sim<'_, '_> {
         self.plan.event_at(t, body);
     }
 
+    /// What an officer takes out for a shift besides the pistol.
+    fn extra(&mut self, p: &Officer, shift: usize, date: Date) -> Option<&'static str> {
+        let class = match p.team {
+            Team::Tactical if shift < 2 && self.rng.chance(70) => {
+                if p.qualified(SMG, date) && self.rng.chance(50) {
+                    SMG
+                } else {
+                    RIFLE
+                }
+            }
+            Team::Tactical => return None,
+            _ if self.rng.chance(15) => SHOTGUN,
+            _ if self.rng.chance(30) => TASER,
+            _ if self.rng.chance(4) => RIFLE,
+            _ => return None,
+        };
+        Some(class).filter(|c| p.qualified(c, date))
+    }
+
     fn shift(&mut self, day: i64, date: Date, shift: usize, site: usize) {
         let (from, to) = SHIFTS[shift];
         let start = at(date, hm(from, 0));
-        let end = at(
-            if to < from {
-                date + Duration::days(1)
-            } else {
-                date
-            },
-            hm(to, 0),
-        );
+        let end_day = if to < from {
+            date + Duration::days(1)
+        } else {
+            date
+        };
+        let end = at(end_day, hm(to, 0));
         let first_issue = start - Duration::minutes(25);
         if first_issue >= self.limit {
             return;
@@ -203,8 +231,7 @@ impl Sim<'_, '_> {
         let people = self.w.people;
         let mut candidates: Vec<usize> = (0..people.len())
             .filter(|&i| {
-                let p = &people[i];
-                let (free, long_term) = self.duty[i];
+                let (p, (free, long_term)) = (&people[i], self.duty[i]);
                 p.active
                     && p.team.site() == site
                     && free.is_some_and(|f| f <= first_issue)
@@ -218,29 +245,13 @@ impl Sim<'_, '_> {
             if !self.duty[person].1 {
                 wanted.push(PISTOL);
             }
-            let extra = match p.team {
-                Team::Tactical if shift < 2 && self.rng.chance(70) => {
-                    if p.qualified(SMG, date) && self.rng.chance(50) {
-                        Some(SMG)
-                    } else {
-                        Some(RIFLE)
-                    }
-                }
-                Team::Tactical => None,
-                _ if self.rng.chance(15) => Some(SHOTGUN),
-                _ if self.rng.chance(30) => Some(TASER),
-                _ if self.rng.chance(4) => Some(RIFLE),
-                _ => None,
-            };
-            wanted.extend(extra.filter(|c| p.qualified(c, date)));
+            wanted.extend(self.extra(p, shift, date));
             let t0 = first_issue + Duration::minutes(3 * j as i64 + self.rng.range(0, 2));
-            let issued: Vec<usize> = wanted
-                .iter()
-                .enumerate()
-                .filter_map(|(k, class)| {
-                    self.issue(person, class, t0 + Duration::seconds(40 * k as i64), false)
-                })
-                .collect();
+            let mut issued = Vec::new();
+            for (k, class) in wanted.into_iter().enumerate() {
+                let t = t0 + Duration::seconds(40 * k as i64);
+                issued.extend(self.issue(person, class, t, false));
+            }
             let back = end + Duration::minutes(8 + 3 * j as i64 + self.rng.range(0, 3));
             let mut all_back = true;
             for (k, slot) in issued.into_iter().enumerate() {
@@ -253,88 +264,5 @@ impl Sim<'_, '_> {
             }
             self.duty[person].0 = all_back.then(|| back + Duration::hours(8));
         }
-    }
-
-    /// Returns an item after a shift, or plays one of the special events on it.
-    fn give_back(&mut self, day: i64, slot: usize, person: usize, r: OffsetDateTime) {
-        let (item, home, class, model, site) = {
-            let s = &self.slots[slot];
-            (s.item, s.home, s.class, s.model, s.site)
-        };
-        let person_id = self.w.people[person].id;
-        let returned = |condition| EventBody::ItemReturned {
-            item,
-            person_id,
-            location_id: home,
-            condition,
-        };
-        let to_workshop = EventBody::ItemStatusChanged {
-            item,
-            status: ItemStatus::UnderRepair,
-            location_id: Some(self.w.org.workshop),
-        };
-        if !self.lost && day >= 55 && class == PISTOL && site == HQ {
-            self.lost = true;
-            let body = EventBody::ItemStatusChanged {
-                item,
-                status: ItemStatus::Lost,
-                location_id: None,
-            };
-            let why = "Reported lost by the officer at the end of the shift; incident report filed";
-            self.plan.noted_at(r, body, why);
-            return;
-        }
-        let back_in = r + Duration::days(9);
-        if !self.repaired
-            && day >= 30
-            && model == Some(GLOCK17)
-            && site == HQ
-            && back_in < self.limit
-        {
-            self.repaired = true;
-            self.plan.event_at(r, returned(Condition::Damaged));
-            let why = "Failure to return to battery; barrel bulge found at inspection";
-            self.plan
-                .noted_at(r + Duration::minutes(20), to_workshop, why);
-            if let Some(part_id) = self.w.gear.spare_barrel {
-                self.plan.event_at(
-                    r + Duration::days(2),
-                    EventBody::PartFitted {
-                        part_id,
-                        firearm_id: item.id,
-                    },
-                );
-            }
-            let body = EventBody::ItemStatusChanged {
-                item,
-                status: ItemStatus::InStore,
-                location_id: Some(home),
-            };
-            self.plan.noted_at(
-                back_in,
-                body,
-                "Repaired: barrel replaced, function test passed",
-            );
-            self.slots[slot].free = Some(back_in);
-            return;
-        }
-        if !self.in_repair && day >= 82 && class == RIFLE && r + Duration::minutes(20) < self.limit
-        {
-            self.in_repair = true;
-            self.plan.event_at(r, returned(Condition::Damaged));
-            self.plan.noted_at(
-                r + Duration::minutes(20),
-                to_workshop,
-                "Selector lever jammed; sent to the armorer",
-            );
-            return;
-        }
-        let condition = if self.rng.chance(1) {
-            Condition::NeedsInspection
-        } else {
-            Condition::Serviceable
-        };
-        self.plan.event_at(r, returned(condition));
-        self.slots[slot].free = Some(r);
     }
 }

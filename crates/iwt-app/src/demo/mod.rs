@@ -7,15 +7,19 @@
 //! The same `rng_seed` yields the same data (except ids, times relative to today, and
 //! the account passwords, which are always random).
 mod accounts;
+mod ammo;
 mod armory;
 mod events;
 mod gear;
 mod history;
+mod incidents;
 mod local;
+mod models;
 mod org;
 mod people;
 mod plan;
 mod rng;
+mod tags;
 #[cfg(test)]
 mod tests;
 

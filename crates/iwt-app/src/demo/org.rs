@@ -4,7 +4,7 @@
 use super::local::TIMEZONE;
 use super::plan::Plan;
 use iwt_domain::records::{AssignmentType, Location, Post, ReadPoint, Record, Shift, Site, Unit};
-use iwt_domain::vocab::{LocationKind, ReadPointKind};
+use iwt_domain::vocab::{LocationKind as L, ReadPointKind as R};
 use uuid::Uuid;
 
 /// Index of the headquarters site.
@@ -38,268 +38,174 @@ pub(super) struct Org {
     pub(super) units: [Uuid; 3],
 }
 
-/// A site: code, name, address, racks (code suffix, name).
-struct SiteSpec {
-    code: &'static str,
-    name: &'static str,
-    address: &'static str,
-    racks: &'static [(&'static str, &'static str)],
-}
+/// A site: code, name, address, racks (code suffix, name), ammunition store kind.
+type SiteSpec = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+    L,
+);
 
+#[rustfmt::skip]
 const SITES: [SiteSpec; 2] = [
-    SiteSpec {
-        code: "HQ",
-        name: "Metropolitan Police Headquarters Armory",
-        address: "Polizeiplatz 1, 1090 Wien",
-        racks: &[
-            ("R01", "Pistol rack 1 (patrol)"),
-            ("R02", "Pistol rack 2 (patrol)"),
-            ("R03", "Pistol rack 3 (tactical and reserve)"),
-            ("R04", "Submachine gun rack"),
-            ("R05", "Carbine rack"),
-            ("R06", "Shotgun rack"),
-        ],
-    },
-    SiteSpec {
-        code: "DN",
-        name: "District North Station Armory",
-        address: "Hauptstraße 12, 4040 Linz",
-        racks: &[
-            ("R01", "Pistol rack 1"),
-            ("R02", "Pistol rack 2"),
-            ("R03", "Long gun rack"),
-        ],
-    },
+    ("HQ", "Metropolitan Police Headquarters Armory", "Polizeiplatz 1, 1090 Wien", &[
+        ("R01", "Pistol rack 1 (patrol)"),
+        ("R02", "Pistol rack 2 (patrol)"),
+        ("R03", "Pistol rack 3 (tactical and reserve)"),
+        ("R04", "Submachine gun rack"),
+        ("R05", "Carbine rack"),
+        ("R06", "Shotgun rack"),
+    ], L::Room),
+    ("DN", "District North Station Armory", "Hauptstraße 12, 4040 Linz", &[
+        ("R01", "Pistol rack 1"),
+        ("R02", "Pistol rack 2"),
+        ("R03", "Long gun rack"),
+    ], L::Safe),
 ];
 
-fn location(
-    plan: &mut Plan,
+/// Read points of a site besides the rack antennas: code suffix, name, kind, where
+/// (0 vault, 1 window, 2 door).
+#[rustfmt::skip]
+const READERS: [(&str, &str, R, usize); 4] = [
+    ("W1-ANT", "Issue window 1 antenna", R::Window, 1),
+    ("D1-IN", "Vault door, inner antenna", R::DoorInner, 2),
+    ("D1-OUT", "Vault door, outer antenna", R::DoorOuter, 2),
+    ("HH1", "Handheld inventory reader", R::Handheld, 0),
+];
+
+/// Units: code, name, site; posts: code, name, unit index.
+#[rustfmt::skip]
+const UNITS: [(&str, &str, usize); 3] = [
+    ("PATROL", "Patrol Division", HQ),
+    ("TRU", "Tactical Response Unit", HQ),
+    ("DN-PATROL", "District North Patrol", DISTRICT),
+];
+#[rustfmt::skip]
+const POSTS: [(&str, &str, usize); 7] = [
+    ("HQ-PATROL-A", "Patrol sector A (inner city)", 0),
+    ("HQ-PATROL-B", "Patrol sector B (Danube quarter)", 0),
+    ("HQ-DESK", "Headquarters front desk", 0),
+    ("TRU-ENTRY", "Tactical entry team", 1),
+    ("TRU-K9", "K9 handler team", 1),
+    ("DN-CAR-1", "District North patrol car 1", 2),
+    ("DN-DESK", "District North front desk", 2),
+];
+#[rustfmt::skip]
+const SHIFTS: [(&str, &str, &str, &str); 3] = [
+    ("DAY", "Day shift", "07:00", "15:00"),
+    ("EVE", "Evening shift", "15:00", "23:00"),
+    ("NIGHT", "Night shift", "23:00", "07:00"),
+];
+#[rustfmt::skip]
+const ASSIGNMENT_TYPES: [(&str, &str, &str); 4] = [
+    ("PATROL", "Patrol", "Uniformed patrol duty: service pistol, optional shotgun and TASER"),
+    ("TACTICAL", "Tactical operations", "Tactical response: pistol, submachine gun or carbine"),
+    ("K9", "K9 / specialised team", "Dog handler and other specialised teams"),
+    ("RANGE", "Range training", "Qualification shooting at the indoor range"),
+];
+
+/// Creates the locations of one site.
+struct SiteBuilder<'p> {
+    plan: &'p mut Plan,
     site: Uuid,
-    parent: Option<Uuid>,
-    code: String,
-    name: &str,
-    kind: LocationKind,
-) -> Uuid {
-    let loc = Location {
-        id: Uuid::nil(),
-        site_id: site,
-        parent_id: parent,
-        code,
-        name: name.to_owned(),
-        kind,
-    };
-    plan.create(Record::Location(loc))
+    code: &'static str,
 }
 
-fn read_point(plan: &mut Plan, location: Uuid, code: String, name: String, kind: ReadPointKind) {
-    let rp = ReadPoint {
-        id: Uuid::nil(),
-        location_id: location,
-        code,
-        name,
-        kind,
-    };
-    plan.create(Record::ReadPoint(rp));
+impl SiteBuilder<'_> {
+    fn location(&mut self, parent: Option<Uuid>, suffix: &str, name: &str, kind: L) -> Uuid {
+        let loc = Location {
+            id: Uuid::nil(),
+            site_id: self.site,
+            parent_id: parent,
+            code: format!("{}-{suffix}", self.code),
+            name: name.to_owned(),
+            kind,
+        };
+        self.plan.create(Record::Location(loc))
+    }
+
+    fn read_point(&mut self, location: Uuid, suffix: &str, name: String, kind: R) {
+        let code = format!("{}-{suffix}", self.code);
+        let rp = ReadPoint {
+            id: Uuid::nil(),
+            location_id: location,
+            code,
+            name,
+            kind,
+        };
+        self.plan.create(Record::ReadPoint(rp));
+    }
 }
 
-fn site(plan: &mut Plan, spec: &SiteSpec) -> SiteLocs {
+fn site(plan: &mut Plan, (code, name, address, racks, ammo_kind): &SiteSpec) -> SiteLocs {
     let site = plan.create(Record::Site(Site {
         id: Uuid::nil(),
-        code: spec.code.to_owned(),
-        name: spec.name.to_owned(),
+        code: (*code).to_owned(),
+        name: (*name).to_owned(),
         country: "AT".into(),
         timezone: TIMEZONE.into(),
-        address: Some(spec.address.to_owned()),
+        address: Some((*address).to_owned()),
     }));
-    let c = spec.code;
-    let vault = location(
-        plan,
-        site,
-        None,
-        format!("{c}-V1"),
-        "Main vault",
-        LocationKind::Vault,
-    );
-    let mut racks = Vec::new();
-    for (suffix, name) in spec.racks {
-        let rack = location(
-            plan,
-            site,
-            Some(vault),
-            format!("{c}-V1-{suffix}"),
-            name,
-            LocationKind::Rack,
-        );
-        read_point(
-            plan,
+    let mut b = SiteBuilder { plan, site, code };
+    let vault = b.location(None, "V1", "Main vault", L::Vault);
+    let mut rack_ids = Vec::new();
+    for (suffix, name) in racks.iter() {
+        let rack = b.location(Some(vault), &format!("V1-{suffix}"), name, L::Rack);
+        b.read_point(
             rack,
-            format!("{c}-{suffix}-ANT"),
+            &format!("{suffix}-ANT"),
             format!("{name} antenna"),
-            ReadPointKind::Rack,
+            R::Rack,
         );
-        racks.push(rack);
+        rack_ids.push(rack);
     }
-    let ammo_kind = if site_is_hq(c) {
-        LocationKind::Room
-    } else {
-        LocationKind::Safe
-    };
-    let ammo = location(
-        plan,
-        site,
-        Some(vault),
-        format!("{c}-V1-AMMO"),
-        "Ammunition store",
-        ammo_kind,
-    );
-    let equipment = location(
-        plan,
-        site,
-        None,
-        format!("{c}-EQ"),
-        "Equipment store",
-        LocationKind::Room,
-    );
-    let window = location(
-        plan,
-        site,
-        None,
-        format!("{c}-W1"),
-        "Issue window 1",
-        LocationKind::Window,
-    );
-    let door = location(
-        plan,
-        site,
-        None,
-        format!("{c}-D1"),
-        "Vault door",
-        LocationKind::Door,
-    );
-    read_point(
-        plan,
-        window,
-        format!("{c}-W1-ANT"),
-        "Issue window 1 antenna".into(),
-        ReadPointKind::Window,
-    );
-    read_point(
-        plan,
-        door,
-        format!("{c}-D1-IN"),
-        "Vault door, inner antenna".into(),
-        ReadPointKind::DoorInner,
-    );
-    read_point(
-        plan,
-        door,
-        format!("{c}-D1-OUT"),
-        "Vault door, outer antenna".into(),
-        ReadPointKind::DoorOuter,
-    );
-    read_point(
-        plan,
-        vault,
-        format!("{c}-HH1"),
-        "Handheld inventory reader".into(),
-        ReadPointKind::Handheld,
-    );
+    let ammo = b.location(Some(vault), "V1-AMMO", "Ammunition store", *ammo_kind);
+    let equipment = b.location(None, "EQ", "Equipment store", L::Room);
+    let window = b.location(None, "W1", "Issue window 1", L::Window);
+    let door = b.location(None, "D1", "Vault door", L::Door);
+    for (suffix, name, kind, place) in READERS {
+        let at = [vault, window, door][place];
+        b.read_point(at, suffix, name.into(), kind);
+    }
     SiteLocs {
         site,
-        racks,
+        racks: rack_ids,
         window,
         ammo,
         equipment,
     }
 }
 
-fn site_is_hq(code: &str) -> bool {
-    code == SITES[HQ].code
-}
-
-fn unit(plan: &mut Plan, code: &str, name: &str, site: Uuid) -> Uuid {
-    let u = Unit {
-        id: Uuid::nil(),
-        code: code.into(),
-        name: name.into(),
-        site_id: Some(site),
-        parent_unit_id: None,
-    };
-    plan.create(Record::Unit(u))
-}
-
-fn post(plan: &mut Plan, code: &str, name: &str, unit: Uuid, site: Uuid) {
-    let p = Post {
-        id: Uuid::nil(),
-        code: code.into(),
-        name: name.into(),
-        unit_id: Some(unit),
-        site_id: Some(site),
-    };
-    plan.create(Record::Post(p));
-}
-
 /// Creates sites, locations, read points, units, posts, shifts and assignment types.
 pub(super) fn build(plan: &mut Plan) -> Org {
-    let hq = site(plan, &SITES[HQ]);
-    let district = site(plan, &SITES[DISTRICT]);
-    let workshop = location(
+    let sites = [site(plan, &SITES[HQ]), site(plan, &SITES[DISTRICT])];
+    let mut hq = SiteBuilder {
         plan,
-        hq.site,
-        None,
-        "HQ-WS".into(),
-        "Armorer's workshop",
-        LocationKind::Room,
-    );
-    let range = location(
-        plan,
-        hq.site,
-        None,
-        "HQ-RANGE".into(),
-        "Indoor firing range",
-        LocationKind::Room,
-    );
-
-    let patrol = unit(plan, "PATROL", "Patrol Division", hq.site);
-    let tactical = unit(plan, "TRU", "Tactical Response Unit", hq.site);
-    let north = unit(plan, "DN-PATROL", "District North Patrol", district.site);
-    post(
-        plan,
-        "HQ-PATROL-A",
-        "Patrol sector A (inner city)",
-        patrol,
-        hq.site,
-    );
-    post(
-        plan,
-        "HQ-PATROL-B",
-        "Patrol sector B (Danube quarter)",
-        patrol,
-        hq.site,
-    );
-    post(plan, "HQ-DESK", "Headquarters front desk", patrol, hq.site);
-    post(plan, "TRU-ENTRY", "Tactical entry team", tactical, hq.site);
-    post(plan, "TRU-K9", "K9 handler team", tactical, hq.site);
-    post(
-        plan,
-        "DN-CAR-1",
-        "District North patrol car 1",
-        north,
-        district.site,
-    );
-    post(
-        plan,
-        "DN-DESK",
-        "District North front desk",
-        north,
-        district.site,
-    );
-
-    for (code, name, start, end) in [
-        ("DAY", "Day shift", "07:00", "15:00"),
-        ("EVE", "Evening shift", "15:00", "23:00"),
-        ("NIGHT", "Night shift", "23:00", "07:00"),
-    ] {
+        site: sites[HQ].site,
+        code: "HQ",
+    };
+    let workshop = hq.location(None, "WS", "Armorer's workshop", L::Room);
+    let range = hq.location(None, "RANGE", "Indoor firing range", L::Room);
+    let units = UNITS.map(|(code, name, site)| {
+        plan.create(Record::Unit(Unit {
+            id: Uuid::nil(),
+            code: code.into(),
+            name: name.into(),
+            site_id: Some(sites[site].site),
+            parent_unit_id: None,
+        }))
+    });
+    for (code, name, unit) in POSTS {
+        plan.create(Record::Post(Post {
+            id: Uuid::nil(),
+            code: code.into(),
+            name: name.into(),
+            unit_id: Some(units[unit]),
+            site_id: Some(sites[UNITS[unit].2].site),
+        }));
+    }
+    for (code, name, start, end) in SHIFTS {
         plan.create(Record::Shift(Shift {
             id: Uuid::nil(),
             code: code.into(),
@@ -309,28 +215,7 @@ pub(super) fn build(plan: &mut Plan) -> Org {
             ends_at: end.into(),
         }));
     }
-    for (code, name, description) in [
-        (
-            "PATROL",
-            "Patrol",
-            "Uniformed patrol duty: service pistol, optional shotgun and TASER",
-        ),
-        (
-            "TACTICAL",
-            "Tactical operations",
-            "Tactical response: pistol, submachine gun or carbine",
-        ),
-        (
-            "K9",
-            "K9 / specialised team",
-            "Dog handler and other specialised teams",
-        ),
-        (
-            "RANGE",
-            "Range training",
-            "Qualification shooting at the indoor range",
-        ),
-    ] {
+    for (code, name, description) in ASSIGNMENT_TYPES {
         plan.create(Record::AssignmentType(AssignmentType {
             id: Uuid::nil(),
             code: code.into(),
@@ -339,9 +224,9 @@ pub(super) fn build(plan: &mut Plan) -> Org {
         }));
     }
     Org {
-        sites: [hq, district],
+        sites,
         workshop,
         range,
-        units: [patrol, tactical, north],
+        units,
     }
 }

@@ -6,7 +6,7 @@ use super::plan::Plan;
 use super::rng::Rng;
 use iwt_domain::records::{Person, PersonalData, Qualification, QualificationType, Record};
 use iwt_domain::vocab::PersonStatus;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use time::{Date, Duration, Month};
 use uuid::Uuid;
 
@@ -33,97 +33,29 @@ const QUAL_TYPES: [(&str, &str, u32); 5] = [
 /// Days a qualification is valid.
 const VALIDITY_DAYS: i64 = 365;
 
-const GIVEN: [&str; 40] = [
-    "Lukas",
-    "Anna",
-    "Maximilian",
-    "Sophie",
-    "David",
-    "Julia",
-    "Tobias",
-    "Laura",
-    "Florian",
-    "Katharina",
-    "Stefan",
-    "Lisa",
-    "Michael",
-    "Sarah",
-    "Thomas",
-    "Elena",
-    "Markus",
-    "Hannah",
-    "Daniel",
-    "Lena",
-    "Andreas",
-    "Marie",
-    "Christoph",
-    "Eva",
-    "Alexander",
-    "Sandra",
-    "Johannes",
-    "Nina",
-    "Patrick",
-    "Teresa",
-    "Sebastian",
-    "Verena",
-    "Mehmet",
-    "Ana",
-    "Milan",
-    "Ivana",
-    "Georg",
-    "Petra",
-    "Jakob",
-    "Magdalena",
-];
+const GIVEN: &str = "Lukas Anna Maximilian Sophie David Julia Tobias Laura Florian Katharina \
+    Stefan Lisa Michael Sarah Thomas Elena Markus Hannah Daniel Lena Andreas Marie Christoph Eva \
+    Alexander Sandra Johannes Nina Patrick Teresa Sebastian Verena Mehmet Ana Milan Ivana Georg \
+    Petra Jakob Magdalena";
 
-const FAMILY: [&str; 40] = [
-    "Gruber",
-    "Huber",
-    "Bauer",
-    "Wagner",
-    "Müller",
-    "Pichler",
-    "Steiner",
-    "Moser",
-    "Mayer",
-    "Hofer",
-    "Leitner",
-    "Berger",
-    "Fuchs",
-    "Eder",
-    "Fischer",
-    "Schmid",
-    "Winkler",
-    "Weber",
-    "Schwarz",
-    "Maier",
-    "Schneider",
-    "Reiter",
-    "Wimmer",
-    "Egger",
-    "Brunner",
-    "Lang",
-    "Baumgartner",
-    "Auer",
-    "Binder",
-    "Lechner",
-    "Wolf",
-    "Wallner",
-    "Aigner",
-    "Ebner",
-    "Koller",
-    "Haas",
-    "Novak",
-    "Horvath",
-    "Yılmaz",
-    "Kovačević",
-];
+const FAMILY: &str = "Gruber Huber Bauer Wagner Müller Pichler Steiner Moser Mayer Hofer \
+    Leitner Berger Fuchs Eder Fischer Schmid Winkler Weber Schwarz Maier Schneider Reiter Wimmer \
+    Egger Brunner Lang Baumgartner Auer Binder Lechner Wolf Wallner Aigner Ebner Koller Haas Novak \
+    Horvath Yılmaz Kovačević";
 
 const CERTIFIERS: [&str; 4] = [
     "Police Training Centre - Range Section",
     "Chief Firearms Instructor, HQ",
     "Tactical Training Cell",
     "Regional Firearms Instructor, District North",
+];
+
+const RANKS: [&str; 5] = [
+    "Police Officer",
+    "Senior Police Officer",
+    "Sergeant",
+    "Inspector",
+    "Chief Inspector",
 ];
 
 /// The unit an officer belongs to (index into [`super::org::Org::units`]).
@@ -146,6 +78,13 @@ impl Team {
         }
     }
 }
+
+/// Team sizes and badge number prefixes.
+const ROSTER: [(Team, usize, &str); 3] = [
+    (Team::Patrol, 30, "41"),
+    (Team::Tactical, 14, "47"),
+    (Team::District, 22, "52"),
+];
 
 /// One qualification of an officer.
 pub(super) struct Qual {
@@ -170,49 +109,59 @@ pub(super) struct Officer {
 impl Officer {
     /// Whether the officer holds a valid qualification for `class` on `day`.
     pub(super) fn qualified(&self, class: &str, day: Date) -> bool {
-        self.quals
-            .iter()
-            .any(|q| q.class == class && q.valid.0 <= day && day <= q.valid.1)
+        let valid = |q: &Qual| q.valid.0 <= day && day <= q.valid.1;
+        self.quals.iter().any(|q| q.class == class && valid(q))
     }
 }
 
-/// Team sizes: patrol, tactical, district.
-const ROSTER: [(Team, usize, &str); 3] = [
-    (Team::Patrol, 30, "41"),
-    (Team::Tactical, 14, "47"),
-    (Team::District, 22, "52"),
-];
-
-const RANKS: [&str; 5] = [
-    "Police Officer",
-    "Senior Police Officer",
-    "Sergeant",
-    "Inspector",
-    "Chief Inspector",
-];
-
 fn rank(rng: &mut Rng, team: Team) -> &'static str {
-    let cuts: [u64; 4] = if team == Team::Tactical {
-        [20, 60, 85, 95]
-    } else {
-        [45, 75, 90, 97]
+    let cuts: [u64; 4] = match team {
+        Team::Tactical => [20, 60, 85, 95],
+        _ => [45, 75, 90, 97],
     };
     let roll = rng.below(100);
     RANKS[cuts.iter().filter(|&&c| roll >= c).count()]
 }
 
 /// Days before today a qualification was issued: `forced` 1 = expired, 2 = expiring
-/// within 30 days; otherwise random with about 10 % expired and 8 % expiring.
+/// within 30 days; otherwise random with about 8 % expired and 8 % expiring. Always
+/// before the registry was entered.
 fn issued_days_ago(rng: &mut Rng, forced: u8) -> i64 {
-    let kind = if forced != 0 {
-        forced
-    } else {
-        [1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0][rng.index(12)]
+    let kind = match (forced, rng.below(12)) {
+        (0, 0) | (1, _) => 1,
+        (0, 1) | (2, _) => 2,
+        _ => 0,
     };
     match kind {
         1 => rng.range(372, 540),
         2 => rng.range(338, 358),
         _ => rng.range(95, 330),
+    }
+}
+
+/// The classes an officer of `team` is qualified for.
+fn qual_classes(rng: &mut Rng, team: Team) -> Vec<&'static str> {
+    let mut out = vec![PISTOL];
+    let odds = match team {
+        Team::Tactical => [90, 90, 70, 30],
+        Team::Patrol => [0, 15, 40, 50],
+        Team::District => [0, 25, 50, 40],
+    };
+    for (class, p) in [SMG, RIFLE, SHOTGUN, TASER].into_iter().zip(odds) {
+        if rng.chance(p) {
+            out.push(class);
+        }
+    }
+    out
+}
+
+/// Draws from `draw` until `seen` did not hold the value yet.
+fn fresh<T: Clone + Eq + std::hash::Hash>(seen: &mut HashSet<T>, mut draw: impl FnMut() -> T) -> T {
+    loop {
+        let v = draw();
+        if seen.insert(v.clone()) {
+            return v;
+        }
     }
 }
 
@@ -223,7 +172,7 @@ pub(super) fn build(
     units: &[Uuid; 3],
     today: Date,
 ) -> Vec<Officer> {
-    let mut qual_type = std::collections::HashMap::new();
+    let mut qual_type = HashMap::new();
     for (code, name, grace) in QUAL_TYPES {
         let id = plan.create(Record::QualificationType(QualificationType {
             id: Uuid::nil(),
@@ -235,6 +184,8 @@ pub(super) fn build(
         }));
         qual_type.insert(code, id);
     }
+    let given: Vec<&str> = GIVEN.split_whitespace().collect();
+    let family: Vec<&str> = FAMILY.split_whitespace().collect();
     let (mut names, mut uids) = (HashSet::new(), HashSet::new());
     let mut officers = Vec::new();
     for (team, size, badge_prefix) in ROSTER {
@@ -242,30 +193,19 @@ pub(super) fn build(
         for _ in 0..size {
             let i = officers.len();
             badge += 1 + rng.below(37);
-            let (given, family) = loop {
-                let pair = (*rng.pick(&GIVEN), *rng.pick(&FAMILY));
-                if names.insert(pair) {
-                    break pair;
-                }
-            };
-            let card_uid = loop {
-                let uid = format!("04{}", rng.hex(12));
-                if uids.insert(uid.clone()) {
-                    break uid;
-                }
-            };
+            let (first, last) = fresh(&mut names, || (*rng.pick(&given), *rng.pick(&family)));
+            let card_uid = fresh(&mut uids, || format!("04{}", rng.hex(12)));
             let status = match i {
                 12 | 61 => PersonStatus::OnLeave,
                 48 => PersonStatus::Suspended,
                 27 => PersonStatus::Separated,
                 _ => PersonStatus::Active,
             };
-            let born = Date::from_calendar_date(rng.range(1968, 2001) as i32, Month::January, 1)
+            let year = rng.range(1968, 2001) as i32;
+            let born = Date::from_calendar_date(year, Month::January, 1)
                 .map(|d| d + Duration::days(rng.range(0, 364)))
                 .ok();
-            let joined = born
-                .map_or(2010, |b| b.year() + rng.range(19, 27) as i32)
-                .min(today.year() - 1);
+            let joined = (year + rng.range(19, 27) as i32).min(today.year() - 1);
             let person = Person {
                 id: Uuid::nil(),
                 badge_number: format!("{badge_prefix}{badge:04}"),
@@ -276,14 +216,13 @@ pub(super) fn build(
                 status,
             };
             let personal = PersonalData {
-                given_name: given.into(),
-                family_name: family.into(),
+                given_name: first.into(),
+                family_name: last.into(),
                 date_of_birth: born,
             };
             let id = plan.person(Record::Person(person), personal);
-            let classes = qual_classes(rng, team);
             let mut quals = Vec::new();
-            for class in classes {
+            for class in qual_classes(rng, team) {
                 let forced = match (class, i % 11, i % 13) {
                     (PISTOL, 3, _) => 1,
                     (PISTOL, _, 7) => 2,
@@ -307,34 +246,14 @@ pub(super) fn build(
                     valid: (issued, expires),
                 });
             }
+            let active = status == PersonStatus::Active;
             officers.push(Officer {
                 id,
                 team,
-                active: status == PersonStatus::Active,
+                active,
                 quals,
             });
         }
     }
     officers
-}
-
-/// The classes an officer of `team` is qualified for.
-fn qual_classes(rng: &mut Rng, team: Team) -> Vec<&'static str> {
-    let mut out = vec![PISTOL];
-    let (smg, rifle, shotgun, taser) = match team {
-        Team::Tactical => (90, 90, 70, 30),
-        Team::Patrol => (0, 15, 40, 50),
-        Team::District => (0, 25, 50, 40),
-    };
-    for (class, p) in [
-        (SMG, smg),
-        (RIFLE, rifle),
-        (SHOTGUN, shotgun),
-        (TASER, taser),
-    ] {
-        if rng.chance(p) {
-            out.push(class);
-        }
-    }
-    out
 }

@@ -133,6 +133,27 @@ async fn seeds_a_consistent_demo_armory() {
         .count();
     assert_eq!(corrected, 1);
 
+    // Back-dated history: in the past, and in chronological order along the ledger.
+    let mut last = time::OffsetDateTime::UNIX_EPOCH;
+    let mut from = 0;
+    loop {
+        let page = store.entries(from, 1000).await.expect("entries");
+        let Some(end) = page.last().map(|e| e.idx + 1) else {
+            break;
+        };
+        for e in &page {
+            let event = iwt_domain::codec::decode_event(&e.leaf).expect("decode");
+            assert!(
+                event.occurred_at >= last,
+                "entry {} is out of time order",
+                e.idx
+            );
+            last = event.occurred_at;
+        }
+        from = end;
+    }
+    assert!(last <= app.clock().now());
+
     assert!(seed(&app, 42).await.is_err(), "a second seed must fail");
     assert_eq!(store.log_state().await.expect("state").size, summary.events);
 }

@@ -52,13 +52,13 @@ impl RecordRules for FirearmModel {
         for c in &self.calibres {
             text::required("calibres", c)?;
         }
-        if let Some(mm) = self.barrel_length_mm {
-            if !(10..=2000).contains(&mm) {
-                return Err(DomainError::field(
-                    "barrel_length_mm",
-                    "must be 10..2000 mm",
-                ));
-            }
+        if let Some(mm) = self.barrel_length_mm
+            && !(10..=2000).contains(&mm)
+        {
+            return Err(DomainError::field(
+                "barrel_length_mm",
+                "must be 10..2000 mm",
+            ));
         }
         if let Some(c) = &self.country_of_manufacture {
             text::country("country_of_manufacture", c)?;

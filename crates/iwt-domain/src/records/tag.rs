@@ -56,7 +56,7 @@ impl RecordRules for TagBinding {
     id_accessors!();
     fn validate(&self) -> Result<(), DomainError> {
         let ok = (8..=124).contains(&self.epc.len())
-            && self.epc.len() % 4 == 0
+            && self.epc.len().is_multiple_of(4)
             && self
                 .epc
                 .bytes()

@@ -56,17 +56,23 @@ pub fn start(data_dir: &Path, db_url: Option<&str>, extra: &[&str]) -> Server {
             }
         }
     });
-    let mut lines = Vec::new();
+    let mut server = Server {
+        child,
+        base: String::new(),
+        lines: Vec::new(),
+    };
     loop {
+        // On a timeout the panic drops `server`, which kills and reaps the child.
         let line = rx
             .recv_timeout(Duration::from_secs(300))
             .expect("server did not start");
         let base = line
             .strip_prefix("IoTWeaponTracker listening on ")
             .map(str::to_owned);
-        lines.push(line);
+        server.lines.push(line);
         if let Some(base) = base {
-            return Server { child, base, lines };
+            server.base = base;
+            return server;
         }
     }
 }
