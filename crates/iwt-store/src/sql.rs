@@ -286,7 +286,6 @@ macro_rules! impl_sql_store {
             tx: sqlx::Transaction<'static, $db>,
         }
 
-        $crate::batch::impl_batch_ops!($tx, $db);
 
         #[async_trait]
         impl $crate::WriteTx for $tx {

@@ -3,6 +3,14 @@
 use crate::commands::open_app;
 use crate::config::Settings;
 use anyhow::{Context, Result};
+use std::io::Write;
+
+/// Prints a console line; a closed standard output must not stop the server.
+macro_rules! console {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
 use iwt_app::App;
 
 pub async fn serve(settings: Settings) -> Result<()> {
@@ -17,27 +25,27 @@ pub async fn serve(settings: Settings) -> Result<()> {
         seed_demo(&app).await?;
     }
     if let Some(code) = app.setup_code_if_needed().await? {
-        println!();
-        println!(
+        console!();
+        console!(
             "No accounts exist yet. Create the first administrator with this one-time set-up code:"
         );
-        println!("    {code}");
-        println!(
+        console!("    {code}");
+        console!(
             "  curl -X POST http://{}/api/v1/setup -H 'content-type: application/json' \\",
             settings.listen
         );
-        println!(
+        console!(
             "       -d '{{\"code\":\"{code}\",\"username\":\"admin\",\"password\":\"<at least 12 characters>\"}}'"
         );
-        println!();
+        console!();
     }
     let listener = tokio::net::TcpListener::bind(&settings.listen)
         .await
         .with_context(|| format!("cannot listen on {}", settings.listen))?;
     let addr = listener.local_addr()?;
-    println!("IoTWeaponTracker listening on http://{addr}");
-    println!("  API: http://{addr}/api/v1  (OpenAPI: http://{addr}/api/v1/openapi.json)");
-    println!(
+    console!("IoTWeaponTracker listening on http://{addr}");
+    console!("  API: http://{addr}/api/v1  (OpenAPI: http://{addr}/api/v1/openapi.json)");
+    console!(
         "  Sign in: POST http://{addr}/api/v1/auth/login {{\"username\":..., \"password\":...}} -> bearer token"
     );
     axum::serve(listener, iwt_http::router(app))
@@ -48,19 +56,21 @@ pub async fn serve(settings: Settings) -> Result<()> {
 
 async fn seed_demo(app: &App) -> Result<()> {
     if app.store().log_state().await?.size > 0 {
-        println!(
+        console!(
             "Demo: the database already holds data; not seeding again (demo passwords were printed at first start)."
         );
         return Ok(());
     }
-    println!("Demo: seeding a demo armory ...");
+    console!("Demo: seeding a demo armory ...");
     let summary = iwt_app::demo::seed(app, 0x1d7).await?;
-    println!(
+    console!(
         "Demo: {} events: {} firearms, {} personnel. Demo accounts (passwords shown once):",
-        summary.events, summary.firearms, summary.personnel
+        summary.events,
+        summary.firearms,
+        summary.personnel
     );
     for a in &summary.accounts {
-        println!(
+        console!(
             "    {:<12} user {:<18} password {}",
             a.role.as_str(),
             a.username,
