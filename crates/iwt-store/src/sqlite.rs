@@ -52,5 +52,4 @@ impl SqliteStore {
 }
 
 impl_sql_store!(SqliteStore, SqliteTx, sqlx::Sqlite, "sqlite");
-// SQLite has no array parameters: batches use IN lists and multi-row VALUES.
 crate::batch::impl_batch_ops!(SqliteTx, sqlx::Sqlite);
