@@ -60,7 +60,10 @@ async fn row(backend: &str, writers: usize, url: &str, bare_url: &str, seconds: 
         Duration::from_secs(seconds),
     )
     .await?;
-    eprintln!("{backend}, {writers} writers: ledger leaf {} bytes", m.leaf_bytes);
+    eprintln!(
+        "{backend}, {writers} writers: ledger leaf {} bytes",
+        m.leaf_bytes
+    );
     println!(
         "| {backend} | {writers} | {:.0} | {:.1} | {:.1} | {:.0} | {:.2} |",
         m.events_per_s,
