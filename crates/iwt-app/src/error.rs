@@ -8,6 +8,9 @@ pub enum AppError {
     /// A domain rule refused the command.
     #[error(transparent)]
     Domain(#[from] DomainError),
+    /// A ledger read outside the tree (index or sizes).
+    #[error(transparent)]
+    Proof(#[from] crate::proofs::ProofError),
     /// Storage failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -27,6 +30,7 @@ impl AppError {
     pub fn code(&self) -> &'static str {
         match self {
             Self::Domain(e) => e.code(),
+            Self::Proof(e) => e.code(),
             Self::Store(e) => e.code(),
             Self::Unauthenticated => "unauthenticated",
             Self::Forbidden(_) => "forbidden",

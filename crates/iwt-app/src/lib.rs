@@ -5,6 +5,7 @@ pub mod auth;
 pub mod commands;
 pub mod demo;
 pub mod error;
+pub mod proofs;
 pub mod queries;
 pub mod sequencer;
 pub mod verify;

@@ -1,7 +1,8 @@
 //! The sequencer: the single writer of the ledger. Commands arrive on a channel; it
 //! takes whatever is waiting (up to `max_batch`) into one transaction, checks each
 //! command against the projections as they stand after the earlier ones, appends the
-//! leaves, writes the projections, commits once, and only then answers each caller.
+//! leaves with their stored tree hashes, writes the projections, commits once, and only
+//! then answers each caller.
 use crate::error::AppError;
 use iwt_domain::codec::{encode_event, pii_commitment};
 use iwt_domain::event::{Subject, to_micros};
@@ -10,7 +11,7 @@ use iwt_domain::records::Key;
 use iwt_domain::records::PersonalData;
 use iwt_domain::validate::{check, lookups};
 use iwt_domain::{DomainError, EntityKind, Event, EventBody};
-use iwt_ledger::{Frontier, leaf_hash};
+use iwt_ledger::{Frontier, leaf_hash, stored_hash_index, stored_hashes_from_frontier};
 use iwt_store::{
     BatchWrite, Credential, LogState, NewEntry, PersonalRecord, Store, StoreError, WriteTx,
 };
@@ -318,6 +319,8 @@ struct Pending {
     entries: Vec<PendingEntry>,
     personal: Vec<PersonalRecord>,
     credentials: Vec<Credential>,
+    /// New stored tree hashes (position, hash), computed from the frontier.
+    hashes: Vec<(u64, [u8; 32])>,
 }
 
 impl Pending {
@@ -340,6 +343,7 @@ impl Pending {
             rows,
             personal: self.personal.clone(),
             credentials: self.credentials.clone(),
+            hashes: self.hashes.clone(),
         }
     }
 
@@ -435,6 +439,10 @@ async fn append_one(
             .map(|s| (s.kind.as_str(), s.id))
             .collect(),
     });
+    let start = stored_hash_index(0, index);
+    pending
+        .hashes
+        .extend((start..).zip(stored_hashes_from_frontier(frontier, leaf_hash)));
     frontier.push(leaf_hash);
     Ok(Ok(Appended {
         index,

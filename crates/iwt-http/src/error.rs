@@ -8,6 +8,7 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use iwt_app::AppError;
 use iwt_app::StoreError;
+use iwt_app::proofs::ProofError;
 use iwt_domain::DomainError;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -63,6 +64,15 @@ impl From<AppError> for ApiError {
         let code = e.code();
         match e {
             AppError::Domain(d) => Self::new(domain_status(&d), code, d.to_string()),
+            AppError::Proof(p) => {
+                let status = match p {
+                    ProofError::NoSuchEntry(_) => StatusCode::NOT_FOUND,
+                    ProofError::IndexOutOfRange { .. }
+                    | ProofError::SizeBeyondTree { .. }
+                    | ProofError::SizeOrder { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+                };
+                Self::new(status, code, p.to_string())
+            }
             AppError::Store(s) => {
                 tracing::error!(error = %s, "storage error");
                 let status = match s {

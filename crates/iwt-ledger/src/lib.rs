@@ -34,6 +34,6 @@ pub use proof::{consistency_proof, inclusion_proof};
 pub use source::{HashSource, MemoryTree, root_at};
 pub use stored::{
     StoredHashReader, split_stored_hash_index, stored_hash_count, stored_hash_index,
-    stored_hashes_for_leaf,
+    stored_hashes_for_leaf, stored_hashes_from_frontier,
 };
 pub use verify::{verify_consistency, verify_inclusion};

@@ -16,6 +16,9 @@
 //! - [`stored_hashes_for_leaf`] (Go `StoredHashesForRecordHash`): the hashes
 //!   to append, starting at `stored_hash_index(0, n)`, when leaf `n` is added.
 //!   It reads the left siblings it needs from already-stored hashes.
+//! - [`stored_hashes_from_frontier`]: the same hashes computed from the
+//!   tree's [`Frontier`] alone, without reading the store (what a writer that
+//!   holds the frontier uses).
 //! - [`split_stored_hash_index`] (Go `SplitStoredHashIndex`): the inverse.
 //!
 //! [`StoredHashReader`] adapts a reader of this layout into a
@@ -26,6 +29,7 @@
 //! 2^62 leaves, which are meaningless.
 
 use crate::error::LedgerError;
+use crate::frontier::Frontier;
 use crate::hash::{Hash, node_hash};
 use crate::source::HashSource;
 
@@ -118,6 +122,26 @@ pub fn stored_hashes_for_leaf(
     Ok(hashes)
 }
 
+/// The hashes to append to the store, starting at position
+/// `stored_hash_index(0, frontier.size())`, when a leaf with hash `leaf_hash`
+/// is appended to the tree described by `frontier` (call this before
+/// [`Frontier::push`]).
+///
+/// Same result as [`stored_hashes_for_leaf`]`(frontier.size(), leaf_hash, ..)`,
+/// but without reads: the left siblings it needs are the perfect subtrees on
+/// the tree's right edge, which the frontier holds (smallest last).
+pub fn stored_hashes_from_frontier(frontier: &Frontier, leaf_hash: Hash) -> Vec<Hash> {
+    let completed = frontier.size().trailing_ones() as usize;
+    let mut hashes = Vec::with_capacity(completed + 1);
+    let mut h = leaf_hash;
+    hashes.push(h);
+    for left in frontier.hashes().iter().rev().take(completed) {
+        h = node_hash(left, &h);
+        hashes.push(h);
+    }
+    hashes
+}
+
 /// A [`HashSource`] over a reader of the stored-hash sequence: the subtree
 /// (`level`, `index`) is read at position [`stored_hash_index`]`(level,
 /// index)`.
@@ -134,5 +158,48 @@ where
 {
     fn subtree_hash(&self, level: u8, index: u64) -> Result<Hash, LedgerError> {
         (self.0)(stored_hash_index(level, index))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hash::leaf_hash;
+
+    /// A small deterministic generator (xorshift) for leaf contents and sizes.
+    fn next(state: &mut u64) -> u64 {
+        *state ^= *state << 13;
+        *state ^= *state >> 7;
+        *state ^= *state << 17;
+        *state
+    }
+
+    /// Every size up to 1100 plus random larger trees: the frontier-based hashes
+    /// equal Go's read-based ones.
+    #[test]
+    fn frontier_hashes_equal_stored_hashes_for_leaf() {
+        let mut rng = 0x9E37_79B9_7F4A_7C15u64;
+        let mut sizes: Vec<u64> = vec![1100];
+        sizes.extend((0..6).map(|_| 1100 + next(&mut rng) % 3000));
+        for size in sizes {
+            let mut store: Vec<Hash> = Vec::new();
+            let mut frontier = Frontier::new();
+            for n in 0..size {
+                let leaf = leaf_hash(&next(&mut rng).to_le_bytes());
+                let read = |pos: u64| {
+                    store
+                        .get(usize::try_from(pos).unwrap_or(usize::MAX))
+                        .copied()
+                        .ok_or(LedgerError::HashSource("beyond the store".into()))
+                };
+                let expected = stored_hashes_for_leaf(n, leaf, read);
+                let got = stored_hashes_from_frontier(&frontier, leaf);
+                assert_eq!(expected, Ok(got.clone()), "leaf {n}");
+                assert_eq!(store.len() as u64, stored_hash_index(0, n));
+                store.extend(got);
+                frontier.push(leaf);
+                assert_eq!(store.len() as u64, stored_hash_count(n + 1));
+            }
+        }
     }
 }

@@ -96,6 +96,17 @@ macro_rules! impl_batch_ops {
                 Ok(out)
             }
 
+            pub(crate) async fn bulk_hashes(&mut self, hashes: &[(u64, [u8; 32])]) -> Result<(), StoreError> {
+                for chunk in hashes.chunks($crate::batch::CHUNK / 2) {
+                    let mut qb = sqlx::QueryBuilder::<$db>::new("INSERT INTO log_hashes (stored_idx, hash) ");
+                    qb.push_values(chunk, |mut b, (idx, hash)| {
+                        b.push_bind(u64_to_i64(*idx)).push_bind(hash.to_vec());
+                    });
+                    qb.build().execute(&mut *self.tx).await?;
+                }
+                Ok(())
+            }
+
             pub(crate) async fn bulk_write(&mut self, w: &$crate::BatchWrite<'_>) -> Result<(), StoreError> {
                 for chunk in w.entries.chunks($crate::batch::CHUNK / 6) {
                     let mut qb = sqlx::QueryBuilder::<$db>::new(
@@ -111,6 +122,7 @@ macro_rules! impl_batch_ops {
                     });
                     qb.build().execute(&mut *self.tx).await?;
                 }
+                self.bulk_hashes(&w.hashes).await?;
                 let subjects: Vec<(u64, &'static str, Uuid)> =
                     w.entries.iter().flat_map(|e| e.subjects.iter().map(move |(k, id)| (e.idx, *k, *id))).collect();
                 for chunk in subjects.chunks($crate::batch::CHUNK / 3) {

@@ -6,6 +6,7 @@
 //! [`WriteTx`], which the sequencer owns; there is no update or delete of ledger rows.
 #![warn(missing_docs)]
 
+mod backfill;
 mod batch;
 pub mod conformance;
 mod error;
@@ -41,6 +42,11 @@ pub trait Store: Send + Sync + 'static {
     async fn log_state(&self) -> Result<LogState, StoreError>;
     /// Up to `limit` entries with index >= `from`, in index order.
     async fn entries(&self, from: u64, limit: u32) -> Result<Vec<StoredEntry>, StoreError>;
+    /// The entry at `idx`.
+    async fn entry(&self, idx: u64) -> Result<Option<StoredEntry>, StoreError>;
+    /// Stored tree hashes at these positions of the Go sumdb/tlog layout (see
+    /// `iwt_ledger::stored`); positions not (yet) stored are left out.
+    async fn stored_hashes(&self, idxs: &[u64]) -> Result<Vec<(u64, [u8; 32])>, StoreError>;
     /// The entry with this event id.
     async fn entry_by_event_id(&self, event_id: Uuid) -> Result<Option<StoredEntry>, StoreError>;
     /// Entries about a subject, in index order.
@@ -139,7 +145,8 @@ pub trait WriteTx: Send {
 }
 
 /// Opens the store named by a URL: `sqlite://PATH` (created if missing) or
-/// `postgres://...`, and applies migrations.
+/// `postgres://...`, applies migrations, and backfills the stored tree hashes of a
+/// database written before they were stored.
 pub async fn open(url: &str) -> Result<Arc<dyn Store>, StoreError> {
     if url.starts_with("sqlite:") {
         Ok(Arc::new(SqliteStore::open(url).await?))

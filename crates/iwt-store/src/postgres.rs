@@ -34,7 +34,9 @@ impl PgStore {
             .max_connections(8)
             .connect_with(opts)
             .await?;
-        Ok(Self { read, write })
+        let store = Self { read, write };
+        store.backfill_hashes().await?;
+        Ok(store)
     }
 
     async fn begin_tx(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, StoreError> {
@@ -55,3 +57,4 @@ impl PgStore {
 
 impl_sql_store!(PgStore, PgTx, sqlx::Postgres, "postgres");
 crate::batch::impl_batch_ops!(PgTx, sqlx::Postgres);
+crate::backfill::impl_backfill!(PgStore, PgTx);

@@ -59,6 +59,28 @@ pub async fn drop_pg_database(base_url: &str, name: &str) -> Result<(), StoreErr
     Ok(())
 }
 
+/// The bare-table loop, the same for both drivers: one transaction per `batch` rows.
+macro_rules! insert_loop {
+    ($conn:ident, $ddl:expr, $payload:expr, $batch:expr, $duration:expr) => {{
+        sqlx::query($ddl).execute(&mut $conn).await?;
+        let mut id = 0i64;
+        let start = Instant::now();
+        while start.elapsed() < $duration {
+            let mut tx = $conn.begin().await?;
+            for _ in 0..$batch {
+                sqlx::query("INSERT INTO bare_bench (id, payload) VALUES ($1, $2)")
+                    .bind(id)
+                    .bind(&$payload)
+                    .execute(&mut *tx)
+                    .await?;
+                id += 1;
+            }
+            tx.commit().await?;
+        }
+        Ok(id as f64 / start.elapsed().as_secs_f64())
+    }};
+}
+
 /// Inserts rows of `row_bytes` bytes in transactions of `batch` rows into a fresh table
 /// for `duration`, with the store's durability settings; returns rows per second.
 pub async fn bare_insert_rate(
@@ -77,47 +99,13 @@ pub async fn bare_insert_rate(
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full);
         let mut conn = sqlx::SqliteConnection::connect_with(&opts).await?;
-        sqlx::query(
-            "CREATE TABLE IF NOT EXISTS bare_bench (id INTEGER PRIMARY KEY, payload BLOB NOT NULL)",
-        )
-        .execute(&mut conn)
-        .await?;
-        let mut id = 0i64;
-        let start = Instant::now();
-        while start.elapsed() < duration {
-            let mut tx = conn.begin().await?;
-            for _ in 0..batch {
-                sqlx::query("INSERT INTO bare_bench (id, payload) VALUES ($1, $2)")
-                    .bind(id)
-                    .bind(&payload)
-                    .execute(&mut *tx)
-                    .await?;
-                id += 1;
-            }
-            tx.commit().await?;
-        }
-        Ok(id as f64 / start.elapsed().as_secs_f64())
+        let ddl =
+            "CREATE TABLE IF NOT EXISTS bare_bench (id INTEGER PRIMARY KEY, payload BLOB NOT NULL)";
+        insert_loop!(conn, ddl, payload, batch, duration)
     } else {
         let mut conn = sqlx::PgConnection::connect(url).await?;
-        sqlx::query(
-            "CREATE TABLE IF NOT EXISTS bare_bench (id BIGINT PRIMARY KEY, payload BYTEA NOT NULL)",
-        )
-        .execute(&mut conn)
-        .await?;
-        let mut id = 0i64;
-        let start = Instant::now();
-        while start.elapsed() < duration {
-            let mut tx = conn.begin().await?;
-            for _ in 0..batch {
-                sqlx::query("INSERT INTO bare_bench (id, payload) VALUES ($1, $2)")
-                    .bind(id)
-                    .bind(&payload)
-                    .execute(&mut *tx)
-                    .await?;
-                id += 1;
-            }
-            tx.commit().await?;
-        }
-        Ok(id as f64 / start.elapsed().as_secs_f64())
+        let ddl =
+            "CREATE TABLE IF NOT EXISTS bare_bench (id BIGINT PRIMARY KEY, payload BYTEA NOT NULL)";
+        insert_loop!(conn, ddl, payload, batch, duration)
     }
 }

@@ -112,6 +112,34 @@ macro_rules! impl_sql_store {
                 rows.into_iter().map(entry).collect()
             }
 
+            async fn entry(&self, idx: u64) -> Result<Option<StoredEntry>, StoreError> {
+                let Ok(idx) = i64::try_from(idx) else {
+                    return Ok(None);
+                };
+                let sql = format!("{ENTRY_COLS} WHERE idx = $1");
+                let row: Option<EntryRow> =
+                    sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(idx).fetch_optional(&self.read).await?;
+                row.map(entry).transpose()
+            }
+
+            async fn stored_hashes(&self, idxs: &[u64]) -> Result<Vec<(u64, [u8; 32])>, StoreError> {
+                let wanted: Vec<i64> = idxs.iter().filter_map(|i| i64::try_from(*i).ok()).collect();
+                let mut out = Vec::with_capacity(wanted.len());
+                for chunk in wanted.chunks($crate::batch::CHUNK) {
+                    let mut qb = sqlx::QueryBuilder::<$db>::new("SELECT stored_idx, hash FROM log_hashes WHERE stored_idx IN (");
+                    let mut sep = qb.separated(", ");
+                    for i in chunk {
+                        sep.push_bind(*i);
+                    }
+                    qb.push(")");
+                    let rows: Vec<(i64, Vec<u8>)> = qb.build_query_as().fetch_all(&self.read).await?;
+                    for (i, h) in rows {
+                        out.push((i64_to_u64(i)?, hash32(&h)?));
+                    }
+                }
+                Ok(out)
+            }
+
             async fn entry_by_event_id(&self, event_id: Uuid) -> Result<Option<StoredEntry>, StoreError> {
                 let sql = format!("{ENTRY_COLS} WHERE event_id = $1");
                 let row: Option<EntryRow> =

@@ -35,7 +35,9 @@ impl SqliteStore {
             .max_connections(4)
             .connect_with(opts)
             .await?;
-        Ok(Self { read, write })
+        let store = Self { read, write };
+        store.backfill_hashes().await?;
+        Ok(store)
     }
 
     async fn begin_tx(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, StoreError> {
@@ -53,3 +55,4 @@ impl SqliteStore {
 
 impl_sql_store!(SqliteStore, SqliteTx, sqlx::Sqlite, "sqlite");
 crate::batch::impl_batch_ops!(SqliteTx, sqlx::Sqlite);
+crate::backfill::impl_backfill!(SqliteStore, SqliteTx);

@@ -120,4 +120,7 @@ pub struct BatchWrite<'a> {
     pub personal: Vec<PersonalRecord>,
     /// Credentials created with the entries.
     pub credentials: Vec<Credential>,
+    /// New stored hashes of the tree (position in the Go sumdb/tlog layout, hash), in
+    /// position order: see `iwt_ledger::stored`.
+    pub hashes: Vec<(u64, [u8; 32])>,
 }
