@@ -174,7 +174,8 @@ pub async fn append_batch(
         });
     }
     if !pending.entries.is_empty() {
-        tx.write_batch(&pending.batch(overlay.final_rows())).await?;
+        tx.write_batch(&pending.batch(overlay.final_rows(), overlay.replaced()))
+            .await?;
         let root = frontier.root();
         let new_state = LogState {
             size: frontier.size(),
@@ -197,6 +198,8 @@ struct Overlay {
     events: HashMap<Uuid, (u64, [u8; 32])>,
     row_keys: HashMap<(EntityKind, Uuid), Vec<Key>>,
     written: Vec<(EntityKind, Uuid)>,
+    /// Rows loaded from the store (as opposed to created by this batch).
+    loaded: std::collections::HashSet<(EntityKind, Uuid)>,
 }
 
 impl View for Overlay {
@@ -239,6 +242,7 @@ impl Overlay {
         let mut o = Overlay::default();
         for (kind, id, doc) in tx.load_docs(&ids).await? {
             o.docs.insert((kind, id), doc);
+            o.loaded.insert((kind, id));
         }
         for (kind, name, value, owner) in tx.load_unique_keys(&values).await? {
             o.owners.insert((kind, name, value), owner);
@@ -289,6 +293,15 @@ impl Overlay {
     }
 
     /// The final version of every row written by the batch.
+    /// Rows written by the batch that existed before it.
+    fn replaced(&self) -> Vec<(EntityKind, Uuid)> {
+        self.written
+            .iter()
+            .filter(|k| self.loaded.contains(k))
+            .copied()
+            .collect()
+    }
+
     fn final_rows(&self) -> Vec<Row> {
         self.written
             .iter()
@@ -324,7 +337,7 @@ struct Pending {
 }
 
 impl Pending {
-    fn batch(&self, rows: Vec<Row>) -> BatchWrite<'_> {
+    fn batch(&self, rows: Vec<Row>, replaced: Vec<(EntityKind, Uuid)>) -> BatchWrite<'_> {
         let entries = self
             .entries
             .iter()
@@ -341,6 +354,7 @@ impl Pending {
         BatchWrite {
             entries,
             rows,
+            replaced,
             personal: self.personal.clone(),
             credentials: self.credentials.clone(),
             hashes: self.hashes.clone(),

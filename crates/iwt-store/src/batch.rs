@@ -144,8 +144,8 @@ macro_rules! impl_batch_ops {
                     qb.build().execute(&mut *self.tx).await?;
                 }
                 let mut owners: std::collections::BTreeMap<EntityKind, Vec<String>> = Default::default();
-                for r in &w.rows {
-                    owners.entry(r.kind).or_default().push(r.id.to_string());
+                for (kind, id) in &w.replaced {
+                    owners.entry(*kind).or_default().push(id.to_string());
                 }
                 for (kind, ids) in owners {
                     for chunk in ids.chunks($crate::batch::CHUNK) {

@@ -116,6 +116,9 @@ pub struct BatchWrite<'a> {
     pub entries: Vec<NewEntry<'a>>,
     /// Final projection rows, at most one per kind and id.
     pub rows: Vec<iwt_domain::projection::Row>,
+    /// Rows among `rows` that existed before the batch (their old keys are replaced);
+    /// rows created by the batch have no keys to delete.
+    pub replaced: Vec<(iwt_domain::EntityKind, Uuid)>,
     /// Personal data committed to by the entries.
     pub personal: Vec<PersonalRecord>,
     /// Credentials created with the entries.
