@@ -70,8 +70,9 @@ async fn serve_setup_api_token_verify_postgres() {
         .unwrap();
 }
 
-#[tokio::test]
-async fn verify_names_the_first_edited_index() {
+/// A SQLite data dir with a few firearms, the server stopped, and a raw connection to
+/// it with the append-only trigger `trigger` dropped, as a database administrator could.
+async fn populated_db_without(trigger: &str) -> (tempfile::TempDir, sqlx::SqliteConnection) {
     let dir = tempfile::tempdir().unwrap();
     let server = start(dir.path(), None, &[]);
     let admin = bootstrap_admin(&server).await;
@@ -81,11 +82,25 @@ async fn verify_names_the_first_edited_index() {
     let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect(&url)
         .await
         .unwrap();
-    // A database administrator bypasses the append-only triggers and edits entry 3.
-    sqlx::query("DROP TRIGGER log_entries_no_update")
+    sqlx::query(sqlx::AssertSqlSafe(format!("DROP TRIGGER {trigger}")))
         .execute(&mut conn)
         .await
         .unwrap();
+    (dir, conn)
+}
+
+/// `iwt verify` fails and names `index` as the first bad one.
+fn assert_verify_fails_at(dir: &std::path::Path, index: u64) {
+    let out = iwt(dir, None).arg("verify").output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains(&format!("first bad index {index}")), "{text}");
+}
+
+#[tokio::test]
+async fn verify_names_the_first_edited_index() {
+    let (dir, mut conn) = populated_db_without("log_entries_no_update").await;
+    // Entry 4 creates firearm E2E0000: change one digit of its serial.
     let (mut leaf,): (Vec<u8>,) = sqlx::query_as("SELECT leaf FROM log_entries WHERE idx = 4")
         .fetch_one(&mut conn)
         .await
@@ -98,36 +113,18 @@ async fn verify_names_the_first_edited_index() {
         .await
         .unwrap();
     drop(conn);
-    let out = iwt(dir.path(), None).arg("verify").output().unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(1), "{text}");
-    assert!(text.contains("first bad index 4"), "{text}");
+    assert_verify_fails_at(dir.path(), 4);
 }
 
 #[tokio::test]
 async fn verify_detects_a_deleted_row() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = start(dir.path(), None, &[]);
-    let admin = bootstrap_admin(&server).await;
-    populate(&server.base, &admin, 4).await;
-    drop(server);
-    let url = format!("sqlite://{}", dir.path().join("iwt.db").display());
-    let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect(&url)
-        .await
-        .unwrap();
-    sqlx::query("DROP TRIGGER log_entries_no_delete")
-        .execute(&mut conn)
-        .await
-        .unwrap();
+    let (dir, mut conn) = populated_db_without("log_entries_no_delete").await;
     sqlx::query("DELETE FROM log_entries WHERE idx = 5")
         .execute(&mut conn)
         .await
         .unwrap();
     drop(conn);
-    let out = iwt(dir.path(), None).arg("verify").output().unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(1), "{text}");
-    assert!(text.contains("first bad index 5"), "{text}");
+    assert_verify_fails_at(dir.path(), 5);
 }
 
 #[tokio::test]
