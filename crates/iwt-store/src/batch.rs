@@ -5,6 +5,22 @@
 /// Most values bound in one statement (well under SQLite's and PostgreSQL's limits).
 pub(crate) const CHUNK: usize = 400;
 
+/// Appends `(v1, v2, ...)` with every value bound, closing an `IN` list.
+pub(crate) fn push_in_list<DB>(
+    qb: &mut sqlx::QueryBuilder<DB>,
+    values: impl IntoIterator<Item = String>,
+) where
+    DB: sqlx::Database,
+    for<'t> String: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+{
+    qb.push(" IN (");
+    let mut sep = qb.separated(", ");
+    for v in values {
+        sep.push_bind(v);
+    }
+    qb.push(")");
+}
+
 /// Implements the bulk operations as inherent methods of the transaction type `$tx`.
 macro_rules! impl_batch_ops {
     ($tx:ident, $db:ty) => {
@@ -20,12 +36,8 @@ macro_rules! impl_batch_ops {
                         // Filtering on kind lets the primary key (kind, id) serve the lookup.
                         let mut qb = sqlx::QueryBuilder::<$db>::new("SELECT id, doc FROM projections WHERE kind = ");
                         qb.push_bind(kind.as_str());
-                        qb.push(" AND id IN (");
-                        let mut sep = qb.separated(", ");
-                        for id in chunk {
-                            sep.push_bind(id.clone());
-                        }
-                        qb.push(")");
+                        qb.push(" AND id");
+                        $crate::batch::push_in_list(&mut qb, chunk.iter().cloned());
                         let rows: Vec<(String, String)> = qb.build_query_as().fetch_all(&mut *self.tx).await?;
                         for (id, doc) in rows {
                             out.push((kind, parse_id(&id)?, parse_doc(&doc)?));
@@ -47,12 +59,8 @@ macro_rules! impl_batch_ops {
                         qb.push_bind(kind.as_str());
                         qb.push(" AND name = ");
                         qb.push_bind(name.to_owned());
-                        qb.push(" AND value IN (");
-                        let mut sep = qb.separated(", ");
-                        for v in chunk {
-                            sep.push_bind(v.to_string());
-                        }
-                        qb.push(")");
+                        qb.push(" AND value");
+                        $crate::batch::push_in_list(&mut qb, chunk.iter().map(|v| v.to_string()));
                         let rows: Vec<(String, String)> = qb.build_query_as().fetch_all(&mut *self.tx).await?;
                         for (value, id) in rows {
                             out.push((kind, name.to_owned(), value, parse_id(&id)?));
@@ -65,12 +73,9 @@ macro_rules! impl_batch_ops {
             pub(crate) async fn bulk_heads(&mut self, subjects: &[Uuid]) -> Result<Vec<(Uuid, u64)>, StoreError> {
                 let mut out = Vec::new();
                 for chunk in subjects.chunks($crate::batch::CHUNK) {
-                    let mut qb = sqlx::QueryBuilder::<$db>::new("SELECT subject_id, MAX(idx) FROM subject_events WHERE subject_id IN (");
-                    let mut sep = qb.separated(", ");
-                    for id in chunk {
-                        sep.push_bind(id.to_string());
-                    }
-                    qb.push(") GROUP BY subject_id");
+                    let mut qb = sqlx::QueryBuilder::<$db>::new("SELECT subject_id, MAX(idx) FROM subject_events WHERE subject_id");
+                    $crate::batch::push_in_list(&mut qb, chunk.iter().map(|id| id.to_string()));
+                    qb.push(" GROUP BY subject_id");
                     let rows: Vec<(String, i64)> = qb.build_query_as().fetch_all(&mut *self.tx).await?;
                     for (id, idx) in rows {
                         out.push((parse_id(&id)?, i64_to_u64(idx)?));
@@ -82,12 +87,8 @@ macro_rules! impl_batch_ops {
             pub(crate) async fn bulk_event_indices(&mut self, event_ids: &[Uuid]) -> Result<Vec<(Uuid, u64, [u8; 32])>, StoreError> {
                 let mut out = Vec::new();
                 for chunk in event_ids.chunks($crate::batch::CHUNK) {
-                    let mut qb = sqlx::QueryBuilder::<$db>::new("SELECT event_id, idx, leaf_hash FROM log_entries WHERE event_id IN (");
-                    let mut sep = qb.separated(", ");
-                    for id in chunk {
-                        sep.push_bind(id.to_string());
-                    }
-                    qb.push(")");
+                    let mut qb = sqlx::QueryBuilder::<$db>::new("SELECT event_id, idx, leaf_hash FROM log_entries WHERE event_id");
+                    $crate::batch::push_in_list(&mut qb, chunk.iter().map(|id| id.to_string()));
                     let rows: Vec<(String, i64, Vec<u8>)> = qb.build_query_as().fetch_all(&mut *self.tx).await?;
                     for (id, idx, hash) in rows {
                         out.push((parse_id(&id)?, i64_to_u64(idx)?, hash32(&hash)?));
@@ -151,12 +152,8 @@ macro_rules! impl_batch_ops {
                     for chunk in ids.chunks($crate::batch::CHUNK) {
                         let mut qb = sqlx::QueryBuilder::<$db>::new("DELETE FROM projection_keys WHERE kind = ");
                         qb.push_bind(kind.as_str());
-                        qb.push(" AND id IN (");
-                        let mut sep = qb.separated(", ");
-                        for id in chunk {
-                            sep.push_bind(id.clone());
-                        }
-                        qb.push(")");
+                        qb.push(" AND id");
+                        $crate::batch::push_in_list(&mut qb, chunk.iter().cloned());
                         qb.build().execute(&mut *self.tx).await?;
                     }
                 }
